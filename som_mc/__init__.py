@@ -1,0 +1,56 @@
+"""som-mc: Monte Carlo business cases for Danish social investments (SØM).
+
+The public API, imported lazily so that ``import som_mc`` stays fast (numba and xarray load on
+first use):
+
+- :func:`load_case` reads and validates a case file;
+- :func:`run` simulates it with every input drawn from its distribution;
+- :func:`deterministic` computes SØM's own table at the inputs' central values;
+- :func:`summarize` gives the headline numbers of a run;
+- :func:`write_netcdf` writes a result atomically;
+- :func:`example_path` finds a shipped example case.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from som_mc._version import __version__
+from som_mc.errors import InputError, SomMcError
+
+if TYPE_CHECKING:
+    from som_mc.case.load import Case, load_case
+    from som_mc.engine import deterministic, run
+    from som_mc.examples import example_path
+    from som_mc.io import write_netcdf
+    from som_mc.results import summarize
+
+__all__ = [
+    "Case",
+    "InputError",
+    "SomMcError",
+    "__version__",
+    "deterministic",
+    "example_path",
+    "load_case",
+    "run",
+    "summarize",
+    "write_netcdf",
+]
+
+_LAZY = {
+    "Case": "som_mc.case.load",
+    "load_case": "som_mc.case.load",
+    "run": "som_mc.engine",
+    "deterministic": "som_mc.engine",
+    "example_path": "som_mc.examples",
+    "write_netcdf": "som_mc.io",
+    "summarize": "som_mc.results",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'som_mc' has no attribute {name!r}")

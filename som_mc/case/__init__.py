@@ -1,0 +1,1 @@
+"""Business-case files: structure (schema), reading (load) and named inputs (inputs)."""

@@ -1,0 +1,212 @@
+"""Read a business case from a TOML file (or a dict) into a validated :class:`Case`."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import tomllib
+import types
+import typing
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from som_mc.case.inputs import InputSet, collect_inputs
+from som_mc.case.schema import CaseModel
+from som_mc.errors import InputError
+
+__all__ = ["Case", "load_case"]
+
+
+@dataclass(frozen=True)
+class Case:
+    """A validated business case with its uncertain inputs.
+
+    Attributes
+    ----------
+    model : CaseModel
+        The case as written, every number parsed into a distribution.
+    inputs : InputSet
+        Every quantity of the case by name, the uncertain ones and their correlation.
+    source : str
+        Where the case came from (a file name, or ``"<dict>"``).
+    sha256 : str
+        Hash of the case file's bytes (or of the dict's canonical JSON), for provenance.
+    """
+
+    model: CaseModel
+    inputs: InputSet
+    source: str
+    sha256: str
+
+    @property
+    def name(self) -> str:
+        """The case's name."""
+        return self.model.name
+
+    @property
+    def horizon(self) -> int:
+        """Number of years simulated."""
+        return self.model.horizon
+
+
+def load_case(case: str | Path | dict | Case) -> Case:
+    """Read and validate a business case.
+
+    Parameters
+    ----------
+    case : str, Path, dict or Case
+        Path to a TOML case file, or the case as a dict with the same structure.
+
+    Returns
+    -------
+    Case
+
+    Raises
+    ------
+    InputError
+        With a one-line message naming the file, the field, the value and what is allowed.
+
+    Examples
+    --------
+    >>> from som_mc.examples import example_path
+    >>> load_case(example_path("cti")).horizon
+    5
+    """
+    if isinstance(case, Case):
+        return case
+    if isinstance(case, dict):
+        raw = json.dumps(case, sort_keys=True, default=str).encode()
+        return _validate(case, "<dict>", hashlib.sha256(raw).hexdigest())
+    path = Path(case)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError("", "no such case file", file=str(path)) from None
+    except OSError as err:
+        raise InputError("", f"cannot be read ({err.strerror})", file=str(path)) from None
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise InputError("", "is not UTF-8 text; save the case as UTF-8", file=str(path)) from None
+    except tomllib.TOMLDecodeError as err:
+        raise InputError("", f"TOML syntax error: {err}", file=str(path)) from None
+    return _validate(data, str(path), hashlib.sha256(raw).hexdigest())
+
+
+def _validate(data: dict, source: str, sha256: str) -> Case:
+    if not data:
+        raise InputError(
+            "",
+            "the case is empty; it needs at least name, price_year, horizon, [intake], "
+            "[[cost]], [success] and [[consequence]]",
+            file=source,
+        )
+    try:
+        model = CaseModel.model_validate(data)
+    except ValidationError as err:
+        raise _translate(err.errors()[0]).in_file(source) from None
+    try:
+        inputs = collect_inputs(model)
+    except InputError as err:
+        raise err.in_file(source) from None
+    return Case(model=model, inputs=inputs, source=source, sha256=sha256)
+
+
+def _translate(error: dict[str, Any]) -> InputError:
+    """Turn pydantic's first error into our one-line message."""
+    loc = list(error["loc"])
+    kind = error["type"]
+    ctx = error.get("ctx") or {}
+    value = error.get("input")
+    if kind == "located":
+        return InputError(ctx["field"], ctx["message"])
+    if loc and loc[-1] == "[key]":  # a bad key of a mapping (the actor of a price)
+        loc.pop()
+        field = _path(loc)
+        return InputError(field, f"unknown actor '{loc[-1]}'; allowed: kommune, region, stat")
+    if ctx.get("sub"):
+        loc.append(ctx["sub"])
+    field = _path(loc)
+    if kind in ("quantity", "quantity_range", "success_form"):
+        return InputError(field, ctx["message"])
+    return InputError(field, _message(kind, ctx, value, loc))
+
+
+def _message(kind: str, ctx: dict, value: Any, loc: list) -> str:
+    shown = _show(value)
+    if kind == "missing":
+        return "required field is missing"
+    if kind == "extra_forbidden":
+        allowed = _allowed_fields(loc[:-1])
+        return f"unknown field '{loc[-1]}'; allowed: {', '.join(allowed)}"
+    if kind == "literal_error":
+        return f"{shown} is not allowed; allowed: {ctx['expected']}"
+    if kind in ("int_type", "int_from_float", "int_parsing"):
+        return f"{shown} is not a whole number; a whole number is required"
+    if kind == "string_type":
+        return f"{shown} is not text; write it in quotes"
+    if kind == "bool_type":
+        return f"{shown} is not true or false"
+    if kind == "list_type":
+        return f"{shown} is not a list; write it as [a, b, ...]"
+    if kind in ("dict_type", "model_type", "model_attributes_type"):
+        return f"{shown} is not a table; write it as a [section] or {{ key = value }}"
+    if kind in ("float_type", "float_parsing"):
+        return f"{shown} is not a number"
+    if kind == "greater_than_equal":
+        return f"{shown} is below the minimum {ctx['ge']}"
+    if kind == "less_than_equal":
+        return f"{shown} is above the maximum {ctx['le']}"
+    if kind == "too_short":
+        return f"needs at least {ctx['min_length']} item(s), got {ctx['actual_length']}"
+    if kind == "too_long":
+        return f"allows at most {ctx['max_length']} item(s), got {ctx['actual_length']}"
+    if kind == "string_too_short":
+        return "must not be empty"
+    if kind == "string_pattern_mismatch":
+        return f"{shown} is not a valid key; use a-z, 0-9 and _, starting with a letter"
+    return f"{shown} is not allowed ({kind})"
+
+
+def _show(value: Any) -> str:
+    text = repr(value) if isinstance(value, str) else json.dumps(value, default=str)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _path(loc: list) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out
+
+
+def _allowed_fields(loc: list) -> list[str]:
+    """The field names of the model at ``loc`` in the case structure."""
+    node: Any = CaseModel
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        if isinstance(node, type) and issubclass(node, BaseModel):
+            node = _unwrap(node.model_fields[part].annotation)
+    if isinstance(node, type) and issubclass(node, BaseModel):
+        return list(node.model_fields)
+    return []
+
+
+def _unwrap(annotation: Any) -> Any:
+    """The model class inside ``list[X]``, ``X | None`` or ``Annotated[X, ...]``."""
+    while True:
+        origin = typing.get_origin(annotation)
+        args = typing.get_args(annotation)
+        if origin in (list, typing.Annotated) and args:
+            annotation = args[0]
+        elif origin in (typing.Union, types.UnionType):
+            annotation = next(a for a in args if a is not type(None))
+        else:
+            return annotation

@@ -1,0 +1,165 @@
+"""The ``som-mc`` command line.
+
+Every error the user can cause ends in one line on stderr naming the file, the field, the value
+and what is allowed, and exit status 2; no traceback, and no output file left behind.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from som_mc.conventions import DESIGNS, MODES
+from som_mc.errors import SomMcError
+
+__all__ = ["main"]
+
+EXIT_USER_ERROR = 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="som-mc",
+        description="Monte Carlo business cases for Danish social investments (SØM).",
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    run = sub.add_parser("run", help="simulate a case and print its summary")
+    _case_args(run)
+    run.add_argument("--draws", type=int, default=10_000, help="Monte Carlo draws (default 10000)")
+    run.add_argument("--seed", type=int, default=None, help="seed; random and recorded if omitted")
+    run.add_argument("--mode", choices=MODES, default="expected", help="expected or cohort")
+    run.add_argument("--design", choices=DESIGNS, default="random", help="sampling design")
+    run.add_argument("--threads", type=int, default=None, help="threads (default: all cores)")
+    run.add_argument(
+        "--deterministic",
+        action="store_true",
+        help="every input at its central value: SØM's own table",
+    )
+    run.add_argument("--out", type=Path, default=None, help="netCDF file (default: CASE.nc)")
+    run.add_argument("--no-save", action="store_true", help="print the summary, write no file")
+    run.add_argument("--force", action="store_true", help="replace an existing output file")
+    run.add_argument("--quiet", action="store_true", help="no progress bar")
+
+    inputs = sub.add_parser("inputs", help="list a case's inputs and their distributions")
+    _case_args(inputs)
+    check = sub.add_parser("check", help="validate a case file and say what is wrong")
+    _case_args(check)
+    example = sub.add_parser("example", help="print a shipped example case (or list them)")
+    example.add_argument("name", nargs="?", help="example name; omit to list")
+    return parser
+
+
+def _case_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("case", nargs="?", type=Path, help="case file (TOML)")
+    parser.add_argument("--example", help="use a shipped example case instead, e.g. cti")
+
+
+def _case_path(args: argparse.Namespace) -> Path:
+    from som_mc.examples import example_path
+
+    if args.example:
+        return example_path(args.example)
+    if args.case is None:
+        raise SomMcError("give a case file, or --example NAME (som-mc example lists them)")
+    return args.case
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status."""
+    args = _parser().parse_args(argv)
+    try:
+        return _dispatch(args)
+    except SomMcError as err:
+        print(f"som-mc: {err}", file=sys.stderr)
+        return EXIT_USER_ERROR
+    except KeyboardInterrupt:
+        print("som-mc: interrupted; nothing was written", file=sys.stderr)
+        return 130
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    from som_mc.case.load import load_case
+    from som_mc.console import print_deterministic, print_inputs, print_summary
+
+    if args.command == "example":
+        from som_mc.examples import example_names, example_path
+
+        if args.name is None:
+            print("\n".join(example_names()))
+        else:
+            print(example_path(args.name).read_text(encoding="utf-8"), end="")
+        return 0
+
+    path = _case_path(args)
+    case = load_case(path)
+    if args.command == "check":
+        n = len(case.inputs.uncertain)
+        print(f"{path}: OK ({case.name}; {n} uncertain input{'s' * (n != 1)})")
+        return 0
+    if args.command == "inputs":
+        print_inputs(case.inputs.names, case.inputs.dists, case.inputs.uncertain)
+        return 0
+
+    from som_mc.engine import deterministic, run
+    from som_mc.io import write_netcdf
+    from som_mc.results import summarize
+
+    # The deterministic table is read on screen; it is saved only when --out asks for it.
+    default_out = None if args.deterministic else Path(f"{path.stem}.nc")
+    out = None if args.no_save else (args.out or default_out)
+    if out is not None and out.exists() and not args.force:
+        args.force = _ask_overwrite(out)  # ask before the run, not after it
+    if args.deterministic:
+        ds = deterministic(case)
+        print_deterministic(ds)
+    else:
+        ds = _run_with_progress(case, args)
+        print_summary(summarize(ds))
+    if out is not None:
+        print(f"Results written to {write_netcdf(ds, out, overwrite=args.force)}")
+    return 0
+
+
+def _ask_overwrite(path: Path) -> bool:
+    """Ask before replacing a result; without a terminal to ask on, refuse."""
+    from som_mc.io import ResultExistsError
+
+    if sys.stdin is not None and sys.stdin.isatty():
+        answer = input(f"{path} exists. Replace it? [y/N] ").strip().lower()
+        if answer in ("y", "yes", "j", "ja"):
+            return True
+    raise ResultExistsError(
+        f"{path}: a result is already there; choose another --out, or --force to replace it"
+    )
+
+
+def _run_with_progress(case, args: argparse.Namespace):
+    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from som_mc.engine import run
+
+    with Progress(
+        TextColumn("simulating"),
+        BarColumn(),
+        TextColumn("{task.completed:,}/{task.total:,} draws"),
+        TimeRemainingColumn(),
+        transient=True,
+        disable=args.quiet,
+    ) as bar:
+        task = bar.add_task("run", total=args.draws)
+        return run(
+            case,
+            draws=args.draws,
+            seed=args.seed,
+            mode=args.mode,
+            design=args.design,
+            threads=args.threads,
+            progress=lambda done, total: bar.update(task, completed=done),
+        )
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,132 @@
+"""What the command line prints: summaries and SØM's tables, as rich tables."""
+
+from __future__ import annotations
+
+import numpy as np
+import xarray as xr
+from rich.console import Console
+from rich.table import Table
+
+from som_mc.conventions import ACTORS
+
+__all__ = ["print_deterministic", "print_inputs", "print_summary"]
+
+def _kr(value: float) -> str:
+    return "–" if not np.isfinite(value) else f"{value:,.0f}"
+
+
+def _thousands(value: float) -> str:
+    return "–" if not np.isfinite(value) else f"{value / 1000:,.0f}"
+
+
+def _year(value: float) -> str:
+    return "never" if not np.isfinite(value) else f"{value:.0f}"
+
+
+def _illustrative_note(console: Console, attrs: dict) -> None:
+    if attrs.get("uses_illustrative_values"):
+        console.print(
+            "[yellow]Uses illustrative values (no public source):[/yellow] "
+            f"{attrs.get('illustrative_items', '')}"
+        )
+
+
+def print_summary(summary: xr.Dataset, console: Console | None = None) -> None:
+    """Print the headline numbers of a Monte Carlo run (see :func:`som_mc.summarize`)."""
+    console = console or Console()
+    a = summary.attrs
+    tail = 100 * (1 - a["interval"]) / 2
+    console.print(
+        f"[bold]{a['case_name']}[/bold]: {a['draws']:,} draws, {a['mode']} mode, {a['design']} "
+        f"design, seed {a['seed']}; discount rate {a['discount_rate']}"
+    )
+    table = Table(
+        title=f"Present value of the net result over {a['horizon']} years, "
+        f"1,000 {a['currency']} ({a['price_year']} prices)"
+    )
+    table.add_column("actor")
+    for col in ("mean", f"{tail:g} %", f"{100 - tail:g} %", "P(net > 0)", "± se",
+                "break-even", "never"):
+        table.add_column(col, justify="right", no_wrap=True)
+    for actor in summary.actor.values:
+        s = summary.sel(actor=actor)
+        table.add_row(
+            str(actor),
+            _thousands(float(s.pv_mean)),
+            _thousands(float(s.pv_lower)),
+            _thousands(float(s.pv_upper)),
+            f"{float(s.p_positive):.1%}",
+            f"{float(s.p_positive_mcse):.1%}",
+            _year(float(s.break_even_median)),
+            f"{float(s.p_never_break_even):.0%}",
+        )
+    console.print(table)
+    console.print(
+        "P(net > 0): share of draws with a positive present value, ± its Monte Carlo standard "
+        "error. Break-even: median year the cumulative result turns non-negative; never: share "
+        "of draws where it does not within the horizon."
+    )
+    _illustrative_note(console, a)
+
+
+def print_deterministic(ds: xr.Dataset, console: Console | None = None) -> None:
+    """Print SØM's own tables: net and cumulative by year and actor, and by consequence."""
+    console = console or Console()
+    a = ds.attrs
+    console.print(
+        f"[bold]{a['case_name']}[/bold]: deterministic (every input at its mean); "
+        f"{a['currency']}, {a['price_year']} prices"
+    )
+    table = Table(title="Net budget result by year (gain − cost)")
+    table.add_column("year")
+    for actor in (*ACTORS, "total"):
+        table.add_column(f"net {actor}", justify="right")
+    table.add_column("cumulative total", justify="right")
+    total = ds.net.sum("actor")
+    cumulative = ds["cumulative"].sum("actor")
+    for t in ds.year.values:
+        row = [_kr(float(ds.net.sel(year=t, actor=actor))) for actor in ACTORS]
+        table.add_row(str(t), *row, _kr(float(total.sel(year=t))), _kr(float(cumulative.sel(year=t))))
+    console.print(table)
+
+    by = Table(title="Gain by consequence over the horizon (undiscounted)")
+    by.add_column("consequence")
+    by.add_column("area")
+    for actor in (*ACTORS, "total"):
+        by.add_column(actor, justify="right")
+    gains = ds.gain_by_consequence.sum("year")
+    for c in ds.consequence.values:
+        g = gains.sel(consequence=c)
+        by.add_row(
+            str(c),
+            str(ds.area.sel(consequence=c).item()),
+            *[_kr(float(g.sel(actor=actor))) for actor in ACTORS],
+            _kr(float(g.sum())),
+        )
+    costs = ds.cost.sum("year")
+    by.add_row(
+        "cost of the intervention",
+        "",
+        *[_kr(0.0 - float(costs.sel(actor=x))) for x in ACTORS],  # 0.0 - x: no "-0"
+        _kr(0.0 - float(costs.sum())),
+    )
+    console.print(by)
+    console.print(
+        f"Break-even year (all actors): {_year(float(ds.break_even_year))}; present value "
+        + ", ".join(f"{x} {_kr(float(ds.present_value.sel(actor=x)))}" for x in ACTORS)
+        + f"; total {_kr(float(ds.present_value.sum()))}"
+    )
+    _illustrative_note(console, a)
+
+
+def print_inputs(names: list[str], dists: list, uncertain: list[str], console: Console | None = None) -> None:
+    """Print every quantity of a case with its distribution, uncertain ones marked."""
+    console = console or Console()
+    table = Table(title="Inputs (names for [[correlation]] and sensitivity tables)")
+    table.add_column("name")
+    table.add_column("value or distribution")
+    table.add_column("mean", justify="right")
+    for name, dist in zip(names, dists, strict=True):
+        style = "bold" if name in uncertain else "dim"
+        table.add_row(f"[{style}]{name}[/{style}]", dist.describe(), f"{dist.mean():,.6g}")
+    console.print(table)

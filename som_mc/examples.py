@@ -1,0 +1,41 @@
+"""The example cases shipped with som-mc (``knowledge/cases/`` in the source tree)."""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+from som_mc.errors import InputError
+
+__all__ = ["example_names", "example_path"]
+
+
+def _cases_dir() -> Path:
+    # Installed: knowledge/ is shipped as the package data of som_mc.knowledge_data.
+    # From a source checkout without installing, it sits beside the package.
+    try:
+        shipped = Path(str(resources.files("som_mc.knowledge_data") / "cases"))
+        if shipped.is_dir():
+            return shipped
+    except ModuleNotFoundError:
+        pass
+    return Path(__file__).resolve().parent.parent / "knowledge" / "cases"
+
+
+def example_names() -> list[str]:
+    """Names of the shipped example cases."""
+    return sorted(p.stem for p in _cases_dir().glob("*.toml"))
+
+
+def example_path(name: str) -> Path:
+    """Path of a shipped example case.
+
+    Examples
+    --------
+    >>> example_path("cti").name
+    'cti.toml'
+    """
+    path = _cases_dir() / f"{name}.toml"
+    if not path.is_file():
+        raise InputError("--example", f"'{name}' is not an example; allowed: {', '.join(example_names())}")
+    return path
