@@ -103,7 +103,7 @@ def _dispatch(args: argparse.Namespace) -> int:
         print_inputs(case.inputs.names, case.inputs.dists, case.inputs.uncertain)
         return 0
 
-    from som_mc.engine import deterministic, run
+    from som_mc.engine import deterministic
     from som_mc.io import write_netcdf
     from som_mc.results import summarize
 

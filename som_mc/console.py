@@ -5,11 +5,14 @@ from __future__ import annotations
 import numpy as np
 import xarray as xr
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from som_mc.conventions import ACTORS
 
 __all__ = ["print_deterministic", "print_inputs", "print_summary"]
+
 
 def _kr(value: float) -> str:
     return "–" if not np.isfinite(value) else f"{value:,.0f}"
@@ -27,7 +30,7 @@ def _illustrative_note(console: Console, attrs: dict) -> None:
     if attrs.get("uses_illustrative_values"):
         console.print(
             "[yellow]Uses illustrative values (no public source):[/yellow] "
-            f"{attrs.get('illustrative_items', '')}"
+            f"{escape(attrs.get('illustrative_items', ''))}"
         )
 
 
@@ -37,7 +40,7 @@ def print_summary(summary: xr.Dataset, console: Console | None = None) -> None:
     a = summary.attrs
     tail = 100 * (1 - a["interval"]) / 2
     console.print(
-        f"[bold]{a['case_name']}[/bold]: {a['draws']:,} draws, {a['mode']} mode, {a['design']} "
+        f"[bold]{escape(a['case_name'])}[/bold]: {a['draws']:,} draws, {a['mode']} mode, {a['design']} "
         f"design, seed {a['seed']}; discount rate {a['discount_rate']}"
     )
     table = Table(
@@ -45,8 +48,15 @@ def print_summary(summary: xr.Dataset, console: Console | None = None) -> None:
         f"1,000 {a['currency']} ({a['price_year']} prices)"
     )
     table.add_column("actor")
-    for col in ("mean", f"{tail:g} %", f"{100 - tail:g} %", "P(net > 0)", "± se",
-                "break-even", "never"):
+    for col in (
+        "mean",
+        f"{tail:g} %",
+        f"{100 - tail:g} %",
+        "P(net > 0)",
+        "± se",
+        "break-even",
+        "never",
+    ):
         table.add_column(col, justify="right", no_wrap=True)
     for actor in summary.actor.values:
         s = summary.sel(actor=actor)
@@ -74,7 +84,7 @@ def print_deterministic(ds: xr.Dataset, console: Console | None = None) -> None:
     console = console or Console()
     a = ds.attrs
     console.print(
-        f"[bold]{a['case_name']}[/bold]: deterministic (every input at its mean); "
+        f"[bold]{escape(a['case_name'])}[/bold]: deterministic (every input at its mean); "
         f"{a['currency']}, {a['price_year']} prices"
     )
     table = Table(title="Net budget result by year (gain − cost)")
@@ -86,7 +96,9 @@ def print_deterministic(ds: xr.Dataset, console: Console | None = None) -> None:
     cumulative = ds["cumulative"].sum("actor")
     for t in ds.year.values:
         row = [_kr(float(ds.net.sel(year=t, actor=actor))) for actor in ACTORS]
-        table.add_row(str(t), *row, _kr(float(total.sel(year=t))), _kr(float(cumulative.sel(year=t))))
+        table.add_row(
+            str(t), *row, _kr(float(total.sel(year=t))), _kr(float(cumulative.sel(year=t)))
+        )
     console.print(table)
 
     by = Table(title="Gain by consequence over the horizon (undiscounted)")
@@ -119,14 +131,19 @@ def print_deterministic(ds: xr.Dataset, console: Console | None = None) -> None:
     _illustrative_note(console, a)
 
 
-def print_inputs(names: list[str], dists: list, uncertain: list[str], console: Console | None = None) -> None:
-    """Print every quantity of a case with its distribution, uncertain ones marked."""
+def print_inputs(
+    names: list[str], dists: list, uncertain: list[str], console: Console | None = None
+) -> None:
+    """Print every quantity of a case with its distribution, uncertain ones in bold."""
     console = console or Console()
-    table = Table(title="Inputs (names for [[correlation]] and sensitivity tables)")
-    table.add_column("name")
-    table.add_column("value or distribution")
-    table.add_column("mean", justify="right")
+    table = Table(title=Text("Inputs (the names for [[correlation]] and sensitivity tables)"))
+    table.add_column("name", no_wrap=True)
+    table.add_column("value or distribution", overflow="fold")
+    table.add_column("mean", justify="right", no_wrap=True)
     for name, dist in zip(names, dists, strict=True):
         style = "bold" if name in uncertain else "dim"
-        table.add_row(f"[{style}]{name}[/{style}]", dist.describe(), f"{dist.mean():,.6g}")
+        if dist.is_fixed:
+            table.add_row(Text(name, style=style), f"{dist.central():,.6g}", "")
+        else:
+            table.add_row(Text(name, style=style), Text(dist.describe()), f"{dist.mean():,.6g}")
     console.print(table)

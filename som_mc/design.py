@@ -37,7 +37,9 @@ _EPS = 1e-15
 
 def block_generator(seed: int, stream: int, block: int) -> np.random.Generator:
     """The generator of one block of draws, for one purpose (``stream``)."""
-    return np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed, spawn_key=(stream, block))))
+    return np.random.Generator(
+        np.random.PCG64(np.random.SeedSequence(seed, spawn_key=(stream, block)))
+    )
 
 
 def n_blocks(draws: int) -> int:
@@ -137,4 +139,3 @@ def to_inputs(
     for j, dist in enumerate(dists):
         x[:, j] = dist.ppf(u[:, j])
     return x
-

@@ -30,8 +30,8 @@ class InputError(SomMcError):
 
     Examples
     --------
-    >>> str(InputError("success.rate", "1.4 is above 1; a probability is in [0, 1]", file="cti.toml"))
-    'cti.toml: success.rate: 1.4 is above 1; a probability is in [0, 1]'
+    >>> str(InputError("success.rate", "1.4 is above 1", file="cti.toml"))
+    'cti.toml: success.rate: 1.4 is above 1'
     """
 
     def __init__(self, field: str, message: str, *, file: str | None = None) -> None:

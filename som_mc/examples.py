@@ -37,5 +37,7 @@ def example_path(name: str) -> Path:
     """
     path = _cases_dir() / f"{name}.toml"
     if not path.is_file():
-        raise InputError("--example", f"'{name}' is not an example; allowed: {', '.join(example_names())}")
+        raise InputError(
+            "--example", f"'{name}' is not an example; allowed: {', '.join(example_names())}"
+        )
     return path

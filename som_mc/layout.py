@@ -88,7 +88,9 @@ def build_layout(case: Case) -> Layout:
     price_q = np.full((n_cons, len(ACTORS)), -1, dtype=np.int64)
     for c, line in enumerate(m.consequence):
         stem = f"consequence.{line.key}"
-        profile_q[c, : len(line.profile)] = [q(f"{stem}.profile[{k}]") for k in range(len(line.profile))]
+        profile_q[c, : len(line.profile)] = [
+            q(f"{stem}.profile[{k}]") for k in range(len(line.profile))
+        ]
         for a, actor in enumerate(ACTORS):
             price_q[c, a] = q(f"{stem}.price.{actor}")
 
@@ -105,9 +107,7 @@ def build_layout(case: Case) -> Layout:
         deadweight_q=q("success.deadweight"),
         persistence_q=q("success.persistence"),
         discount_q=q("discount_rate"),
-        discount_fixed=(
-            discount_factors_fm2021(horizon) if fixed_discount else np.ones(horizon)
-        ),
+        discount_fixed=(discount_factors_fm2021(horizon) if fixed_discount else np.ones(horizon)),
         cost_type=np.array([COST_TYPES.index(c.type) for c in m.cost], dtype=np.int64),
         cost_actor=np.array([ACTORS.index(c.actor) for c in m.cost], dtype=np.int64),
         cost_q=np.array([q(f"cost.{slug}.amount") for slug in slugs], dtype=np.int64),

@@ -90,13 +90,27 @@ def results_dataset(
     """Assemble a Monte Carlo run's kernel outputs into a Dataset."""
     cost_total = out["pv_cost"].sum(axis=1)
     with np.errstate(divide="ignore", invalid="ignore"):
-        roi = np.where(cost_total != 0, (out["pv_gain"].sum(axis=1) - cost_total) / cost_total, np.nan)
+        roi = np.where(
+            cost_total != 0, (out["pv_gain"].sum(axis=1) - cost_total) / cost_total, np.nan
+        )
     ds = xr.Dataset(
         {
             "net": ((DRAW, YEAR, ACTOR), out["net"], _money(case, "net budget result by year")),
-            "present_value": ((DRAW, ACTOR), out["pv"], _money(case, "present value of the net result", True)),
-            "gain_pv": ((DRAW, ACTOR), out["pv_gain"], _money(case, "present value of gains", True)),
-            "cost_pv": ((DRAW, ACTOR), out["pv_cost"], _money(case, "present value of costs", True)),
+            "present_value": (
+                (DRAW, ACTOR),
+                out["pv"],
+                _money(case, "present value of the net result", True),
+            ),
+            "gain_pv": (
+                (DRAW, ACTOR),
+                out["pv_gain"],
+                _money(case, "present value of gains", True),
+            ),
+            "cost_pv": (
+                (DRAW, ACTOR),
+                out["pv_cost"],
+                _money(case, "present value of costs", True),
+            ),
             "consequence_pv": (
                 (DRAW, CONSEQUENCE, ACTOR),
                 out["pv_cons"],
@@ -105,22 +119,33 @@ def results_dataset(
             "break_even_year": (
                 (DRAW,),
                 out["break_even"],
-                {"long_name": "first year the cumulative net result of all actors is >= 0",
-                 "units": "year of the horizon", "note": "NaN: not within the horizon"},
+                {
+                    "long_name": "first year the cumulative net result of all actors is >= 0",
+                    "units": "year of the horizon",
+                    "note": "NaN: not within the horizon",
+                },
             ),
             "break_even_year_by_actor": (
                 (DRAW, ACTOR),
                 out["break_even_actor"],
-                {"long_name": "first year the actor's cumulative net result is >= 0",
-                 "units": "year of the horizon", "note": "NaN: not within the horizon"},
+                {
+                    "long_name": "first year the actor's cumulative net result is >= 0",
+                    "units": "year of the horizon",
+                    "note": "NaN: not within the horizon",
+                },
             ),
-            "roi": ((DRAW,), roi, {"long_name": "return on investment, (PV gain - PV cost) / PV cost",
-                                    "units": "1"}),
+            "roi": (
+                (DRAW,),
+                roi,
+                {"long_name": "return on investment, (PV gain - PV cost) / PV cost", "units": "1"},
+            ),
             "successes": (
                 (DRAW, YEAR),
                 out["successes"],
-                {"long_name": "citizens who succeed, by year of completing the course",
-                 "units": "persons"},
+                {
+                    "long_name": "citizens who succeed, by year of completing the course",
+                    "units": "persons",
+                },
             ),
             "inputs": (
                 (DRAW, INPUT),
@@ -146,8 +171,16 @@ def deterministic_dataset(
             "net": ((YEAR, ACTOR), out["net"][0], _money(case, "net budget result by year")),
             "gain": ((YEAR, ACTOR), gain_detail.sum(axis=0), _money(case, "gains by year")),
             "cost": ((YEAR, ACTOR), cost_detail, _money(case, "costs by year")),
-            "gain_by_consequence": (gain_by.dims, gain_detail, _money(case, "gain from each consequence by year")),
-            "present_value": ((ACTOR,), out["pv"][0], _money(case, "present value of the net result", True)),
+            "gain_by_consequence": (
+                gain_by.dims,
+                gain_detail,
+                _money(case, "gain from each consequence by year"),
+            ),
+            "present_value": (
+                (ACTOR,),
+                out["pv"][0],
+                _money(case, "present value of the net result", True),
+            ),
             "break_even_year": ((), out["break_even"][0], {"note": "NaN: not within the horizon"}),
             "break_even_year_by_actor": ((ACTOR,), out["break_even_actor"][0]),
             "successes": ((YEAR,), out["successes"][0], {"units": "persons"}),
@@ -193,7 +226,10 @@ def summarize(ds: xr.Dataset, interval: float = 0.90) -> xr.Dataset:
     never = be.isnull().mean(DRAW)
     # A draw that never breaks even counts as later than any year, so the median is honest.
     median = be.fillna(np.inf).median(DRAW)
-    money = {"units": ds.attrs.get("currency", "DKK"), "price_year": str(ds.attrs.get("price_year"))}
+    money = {
+        "units": ds.attrs.get("currency", "DKK"),
+        "price_year": str(ds.attrs.get("price_year")),
+    }
     return xr.Dataset(
         {
             "pv_mean": (pv.mean(DRAW)).assign_attrs(money),

@@ -106,7 +106,8 @@ def collect_inputs(model: CaseModel) -> InputSet:
                 )
             if name not in uncertain:
                 raise InputError(
-                    f"{where}.inputs", f"'{name}' is a fixed number; only uncertain inputs correlate"
+                    f"{where}.inputs",
+                    f"'{name}' is a fixed number; only uncertain inputs correlate",
                 )
             if name in seen:
                 raise InputError(f"{where}.inputs", f"'{name}' is in more than one block")

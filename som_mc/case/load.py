@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import json
+import re
 import tomllib
 import types
 import typing
@@ -88,12 +90,44 @@ def load_case(case: str | Path | dict | Case) -> Case:
     except OSError as err:
         raise InputError("", f"cannot be read ({err.strerror})", file=str(path)) from None
     try:
-        data = tomllib.loads(raw.decode("utf-8"))
-    except UnicodeDecodeError:
-        raise InputError("", "is not UTF-8 text; save the case as UTF-8", file=str(path)) from None
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = raw[: err.start].count(b"\n") + 1
+        raise InputError(
+            f"line {line}",
+            f"byte 0x{raw[err.start]:02x} is not UTF-8 text; save the case as UTF-8",
+            file=str(path),
+        ) from None
+    try:
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
-        raise InputError("", f"TOML syntax error: {err}", file=str(path)) from None
+        raise _syntax_error(err, text).in_file(str(path)) from None
     return _validate(data, str(path), hashlib.sha256(raw).hexdigest())
+
+
+def _syntax_error(err: tomllib.TOMLDecodeError, text: str) -> InputError:
+    """A TOML syntax error, located at its line and showing that line."""
+    # tomllib writes "<what> (at line L, column C)" or "<what> (at end of document)".
+    found = re.fullmatch(r"(.*) \(at (?:line (\d+), column (\d+)|end of document)\)", str(err))
+    if found is None:
+        return InputError("", f"TOML syntax error: {err}")
+    what, line, column = found.groups()
+    if line is None:
+        return InputError(
+            "end of file",
+            f"TOML syntax error: {what}; close every [ ], {{ }} and quote that was opened",
+        )
+    lines = text.splitlines()
+    shown = lines[int(line) - 1].strip() if int(line) <= len(lines) else ""
+    shown = shown if len(shown) <= 60 else shown[:57] + "..."
+    if what == "Invalid value":
+        what += (
+            ' (a value is a number, "quoted text", true or false, [a, list] or { a = table })'
+        )
+    return InputError(
+        f"line {line}",
+        f"TOML syntax error at column {column}: {what}; the line reads {shown!r}",
+    )
 
 
 def _validate(data: dict, source: str, sha256: str) -> Case:
@@ -107,12 +141,27 @@ def _validate(data: dict, source: str, sha256: str) -> Case:
     try:
         model = CaseModel.model_validate(data)
     except ValidationError as err:
-        raise _translate(err.errors()[0]).in_file(source) from None
+        raise _translate(_first(err.errors())).in_file(source) from None
     try:
         inputs = collect_inputs(model)
     except InputError as err:
         raise err.in_file(source) from None
     return Case(model=model, inputs=inputs, source=source, sha256=sha256)
+
+
+def _first(errors: list[Any]) -> Any:
+    """The error to report: pydantic's first, except that a misspelt field beats the missing one.
+
+    A typo such as ``priceyear`` gives both "price_year is missing" and "priceyear is unknown";
+    the unknown field is the one the user has to fix.
+    """
+    first = errors[0]
+    if first["type"] == "missing":
+        parent = tuple(first["loc"][:-1])
+        for error in errors:
+            if error["type"] == "extra_forbidden" and tuple(error["loc"][:-1]) == parent:
+                return error
+    return first
 
 
 def _translate(error: dict[str, Any]) -> InputError:
@@ -141,7 +190,9 @@ def _message(kind: str, ctx: dict, value: Any, loc: list) -> str:
         return "required field is missing"
     if kind == "extra_forbidden":
         allowed = _allowed_fields(loc[:-1])
-        return f"unknown field '{loc[-1]}'; allowed: {', '.join(allowed)}"
+        close = difflib.get_close_matches(str(loc[-1]), allowed, n=1)
+        hint = f"did you mean '{close[0]}'? " if close else ""
+        return f"unknown field '{loc[-1]}'; {hint}allowed: {', '.join(allowed)}"
     if kind == "literal_error":
         return f"{shown} is not allowed; allowed: {ctx['expected']}"
     if kind in ("int_type", "int_from_float", "int_parsing"):
@@ -151,8 +202,13 @@ def _message(kind: str, ctx: dict, value: Any, loc: list) -> str:
     if kind == "bool_type":
         return f"{shown} is not true or false"
     if kind == "list_type":
+        if isinstance(value, dict) and loc and isinstance(loc[-1], str) and _allowed_fields(loc):
+            # [cost] where [[cost]] was meant: a single table for a list of tables.
+            return f"a single [{loc[-1]}] table is not a list; write each one as [[{loc[-1]}]]"
         return f"{shown} is not a list; write it as [a, b, ...]"
     if kind in ("dict_type", "model_type", "model_attributes_type"):
+        if isinstance(value, list) and loc and isinstance(loc[-1], str) and _allowed_fields(loc):
+            return f"a list is not a table; write it as [{loc[-1]}], not [[{loc[-1]}]]"
         return f"{shown} is not a table; write it as a [section] or {{ key = value }}"
     if kind in ("float_type", "float_parsing"):
         return f"{shown} is not a number"
@@ -193,6 +249,8 @@ def _allowed_fields(loc: list) -> list[str]:
         if isinstance(part, int):
             continue
         if isinstance(node, type) and issubclass(node, BaseModel):
+            if part not in node.model_fields:  # not a path of the case structure
+                return []
             node = _unwrap(node.model_fields[part].annotation)
     if isinstance(node, type) and issubclass(node, BaseModel):
         return list(node.model_fields)

@@ -44,7 +44,9 @@ def _parse_quantity(value: Any) -> Distribution:
         # The sub-key inside the distribution table (".sd"), if the parser named one, goes
         # into the error location; the translation in load.py appends it to the field path.
         sub = err.field.lstrip(".")
-        raise PydanticCustomError("quantity", "{message}", {"message": err.message, "sub": sub})
+        raise PydanticCustomError(
+            "quantity", "{message}", {"message": err.message, "sub": sub}
+        ) from None
 
 
 def _within(lo: float, hi: float, what: str, hint: str):
@@ -99,8 +101,10 @@ def _parse_discount(value: Any) -> Distribution | str:
         raise PydanticCustomError(
             "quantity",
             "{message}",
-            {"message": f"'{value}' is not allowed; give a number, a distribution or 'fm2021'",
-             "sub": ""},
+            {
+                "message": f"'{value}' is not allowed; give a number, a distribution or 'fm2021'",
+                "sub": "",
+            },
         )
     return _rate_range(_parse_quantity(value))
 
@@ -225,9 +229,7 @@ class CaseModel(_Strict):
     price_year: Annotated[StrictInt, Field(ge=1990, le=2100)]
     currency: Literal["DKK"] = "DKK"
     horizon: Annotated[StrictInt, Field(ge=1, le=50)]
-    discount_rate: Rate = Field(
-        default_factory=lambda: from_spec(0.0, field="")
-    )
+    discount_rate: Rate = Field(default_factory=lambda: from_spec(0.0, field=""))
     intake: Intake
     cost: list[CostLine] = Field(min_length=1)
     success: Success
@@ -259,4 +261,3 @@ class CaseModel(_Strict):
 def _located(field: str, message: str) -> PydanticCustomError:
     """An error found by a whole-model check, at an explicit field path."""
     return PydanticCustomError("located", "{message}", {"message": message, "field": field})
-
