@@ -40,8 +40,8 @@ def print_summary(summary: xr.Dataset, console: Console | None = None) -> None:
     a = summary.attrs
     tail = 100 * (1 - a["interval"]) / 2
     console.print(
-        f"[bold]{escape(a['case_name'])}[/bold]: {a['draws']:,} draws, {a['mode']} mode, {a['design']} "
-        f"design, seed {a['seed']}; discount rate {a['discount_rate']}"
+        f"[bold]{escape(a['case_name'])}[/bold]: {a['draws']:,} draws, {a['mode']} mode, "
+        f"{a['design']} design, seed {a['seed']}; discount rate {a['discount_rate']}"
     )
     table = Table(
         title=f"Present value of the net result over {a['horizon']} years, "

@@ -64,7 +64,7 @@ def run(
     --------
     >>> from som_mc.examples import example_path
     >>> ds = run(example_path("cti"), draws=1000, seed=1)
-    >>> ds.sizes["draw"], list(ds.actor.values)
+    >>> ds.sizes["draw"], ds.actor.values.tolist()
     (1000, ['kommune', 'region', 'stat'])
     """
     case = load_case(case)

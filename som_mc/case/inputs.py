@@ -123,15 +123,24 @@ def _pearson_for(spearman: list[list[float]], n: int, field: str) -> np.ndarray:
     For a bivariate normal, Spearman's rho_s = (6/pi) arcsin(r/2), so r = 2 sin(pi rho_s/6)
     (Kruskal 1958); the Gaussian copula with that r has exactly the requested rank correlation.
     """
+    rows = [len(row) for row in spearman]
+    if len(spearman) != n or any(r != n for r in rows):
+        shape = f"{len(spearman)}x{rows[0]}" if len(set(rows)) == 1 else f"ragged (rows of {rows})"
+        raise InputError(field, f"is {shape}; needs {n}x{n}, one row and column per input")
     matrix = np.asarray(spearman, dtype=float)
-    if matrix.shape != (n, n):
-        raise InputError(field, f"is {matrix.shape[0]}x{len(spearman[0])}; needs {n}x{n}")
-    if not np.all(np.isfinite(matrix)) or np.any(np.abs(matrix) > 1):
-        raise InputError(field, "entries must be numbers in [-1, 1]")
-    if not np.allclose(np.diag(matrix), 1.0):
-        raise InputError(field, "the diagonal must be 1")
-    if not np.allclose(matrix, matrix.T):
-        raise InputError(field, "the matrix must be symmetric")
+    for i, j in zip(*np.nonzero(~np.isfinite(matrix) | (np.abs(matrix) > 1)), strict=True):
+        raise InputError(f"{field}[{i}][{j}]", f"{matrix[i, j]:g} is outside [-1, 1]")
+    for i in range(n):
+        if matrix[i, i] != 1.0:
+            raise InputError(
+                f"{field}[{i}][{i}]", f"{matrix[i, i]:g} is on the diagonal; it must be 1"
+            )
+    for i, j in zip(*np.nonzero(matrix != matrix.T), strict=True):
+        raise InputError(
+            f"{field}[{i}][{j}]",
+            f"{matrix[i, j]:g} differs from [{j}][{i}] {matrix[j, i]:g}; "
+            "the matrix must be symmetric",
+        )
     pearson = 2.0 * np.sin(np.pi * matrix / 6.0)
     smallest = float(np.linalg.eigvalsh(pearson).min())
     if smallest <= 1e-10:

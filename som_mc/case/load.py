@@ -121,9 +121,9 @@ def _syntax_error(err: tomllib.TOMLDecodeError, text: str) -> InputError:
     shown = lines[int(line) - 1].strip() if int(line) <= len(lines) else ""
     shown = shown if len(shown) <= 60 else shown[:57] + "..."
     if what == "Invalid value":
-        what += (
-            ' (a value is a number, "quoted text", true or false, [a, list] or { a = table })'
-        )
+        what += ' (a value is a number, "quoted text", true or false, [a, list] or { a = table })'
+    elif what == "Cannot overwrite a value":
+        what += " (is the key given twice?)"
     return InputError(
         f"line {line}",
         f"TOML syntax error at column {column}: {what}; the line reads {shown!r}",

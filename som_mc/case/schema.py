@@ -113,6 +113,17 @@ def _parse_discount(value: Any) -> Distribution | str:
 #: Finance Ministry's schedule (3.5 % a year for years 1-35, 2.5 % after).
 Rate = Annotated[Distribution | str, PlainValidator(_parse_discount)]
 
+
+def _number(value: Any) -> float:
+    # TOML gives int, float or bool; true is an int to Python, and is not a number here.
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise PydanticCustomError("float_type", "not a number")
+    return float(value)
+
+
+#: A plain number (not a distribution), int or float but not true/false.
+Number = Annotated[float, PlainValidator(_number)]
+
 Actor = Literal["kommune", "region", "stat"]
 Year = Annotated[StrictInt, Field(ge=1, le=50)]
 
@@ -217,7 +228,7 @@ class CorrelationBlock(_Strict):
     """Spearman rank correlation between named inputs, through a Gaussian copula."""
 
     inputs: list[StrictStr] = Field(min_length=2)
-    spearman: list[list[float]]
+    spearman: list[list[Number]] = Field(min_length=1)
 
 
 class CaseModel(_Strict):
