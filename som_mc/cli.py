@@ -49,6 +49,20 @@ def _parser() -> argparse.ArgumentParser:
     _case_args(check)
     example = sub.add_parser("example", help="print a shipped example case (or list them)")
     example.add_argument("name", nargs="?", help="example name; omit to list")
+
+    from som_mc.knowledge.browse import KINDS
+
+    kb = sub.add_parser("knowledge", help="browse and check the knowledge base")
+    kb_sub = kb.add_subparsers(dest="kb_command", required=True)
+    kb_list = kb_sub.add_parser("list", help="list entries of one kind")
+    kb_list.add_argument("kind", nargs="?", default="consequences", choices=KINDS)
+    kb_show = kb_sub.add_parser("show", help="everything about one key")
+    kb_show.add_argument("key")
+    kb_search = kb_sub.add_parser("search", help="entries that mention a word")
+    kb_search.add_argument("word")
+    kb_validate = kb_sub.add_parser("validate", help="check every file, figure and example case")
+    kb_validate.add_argument("--path", type=Path, default=None, help="a knowledge folder")
+    kb_validate.add_argument("--presets", type=Path, default=None, help="a presets folder")
     return parser
 
 
@@ -93,6 +107,9 @@ def _dispatch(args: argparse.Namespace) -> int:
             print(example_path(args.name).read_text(encoding="utf-8"), end="")
         return 0
 
+    if args.command == "knowledge":
+        return _knowledge(args)
+
     path = _case_path(args)
     case = load_case(path)
     if args.command == "check":
@@ -120,6 +137,42 @@ def _dispatch(args: argparse.Namespace) -> int:
         print_summary(summarize(ds))
     if out is not None:
         print(f"Results written to {write_netcdf(ds, out, overwrite=args.force)}")
+    return 0
+
+
+def _knowledge(args: argparse.Namespace) -> int:
+    from som_mc.console import print_detail, print_rows
+    from som_mc.knowledge import browse, load_knowledge
+
+    if args.kb_command == "validate":
+        from som_mc.case.check import validate_knowledge
+
+        problems = validate_knowledge(args.path, args.presets)
+        for problem in problems:
+            print(f"som-mc: {problem}", file=sys.stderr)
+        if problems:
+            print(f"som-mc: {len(problems)} problem(s) in the knowledge base", file=sys.stderr)
+            return EXIT_USER_ERROR
+        kb = load_knowledge(args.path, args.presets)
+        n_prices = sum(len(p) for p in kb.prices.values())
+        print(
+            f"knowledge base OK: {len(kb.figures)} sourced figures, {len(kb.consequences)} "
+            f"consequences, {n_prices} prices, {len(kb.rules)} rules, {len(kb.indices)} price "
+            f"indices, {len(kb.target_groups)} target groups, {len(kb.effects)} effect studies, "
+            f"{len(kb.presets)} presets; every example case loads"
+        )
+        return 0
+    kb = load_knowledge()
+    if args.kb_command == "list":
+        print_rows(*browse.rows(kb, args.kind), title=f"Knowledge base: {args.kind}")
+    elif args.kb_command == "show":
+        print_detail(args.key, browse.detail(kb, args.key))
+    else:
+        found = browse.search(kb, args.word)
+        if not found:
+            print(f"nothing in the knowledge base mentions '{args.word}'")
+            return 1
+        print_rows(["kind", "key", "about"], found, title=f"Entries mentioning '{args.word}'")
     return 0
 
 

@@ -11,7 +11,13 @@ from rich.text import Text
 
 from som_mc.conventions import ACTORS
 
-__all__ = ["print_deterministic", "print_inputs", "print_summary"]
+__all__ = [
+    "print_detail",
+    "print_deterministic",
+    "print_inputs",
+    "print_rows",
+    "print_summary",
+]
 
 
 def _kr(value: float) -> str:
@@ -146,4 +152,28 @@ def print_inputs(
             table.add_row(Text(name, style=style), f"{dist.central():,.6g}", "")
         else:
             table.add_row(Text(name, style=style), Text(dist.describe()), f"{dist.mean():,.6g}")
+    console.print(table)
+
+
+def print_rows(
+    columns: list[str], rows: list[list[str]], title: str = "", console: Console | None = None
+) -> None:
+    """Print rows of text as a table (knowledge-base listings)."""
+    console = console or Console()
+    table = Table(title=Text(title))
+    for i, col in enumerate(columns):
+        table.add_column(col, no_wrap=i == 0, overflow="fold")
+    for row in rows:
+        table.add_row(*(Text(cell) for cell in row))
+    console.print(table)
+
+
+def print_detail(key: str, pairs: list[tuple[str, str]], console: Console | None = None) -> None:
+    """Print what the knowledge base says about one key."""
+    console = console or Console()
+    table = Table(title=Text(key), show_header=False)
+    table.add_column("field", style="bold", no_wrap=True)
+    table.add_column("value", overflow="fold")
+    for label, text in pairs:
+        table.add_row(Text(label), Text(text))
     console.print(table)

@@ -171,7 +171,7 @@ def _simulate(
         np.ascontiguousarray(x), L.central, L.uncertain_q, L.horizon, L.course_years,
         L.intake_q, L.dropout_q, L.rate_q, L.gross_q, L.deadweight_q, L.persistence_q,
         L.discount_q, L.discount_fixed, L.cost_type, L.cost_actor, L.cost_q, L.cost_mask,
-        L.cons_coef, L.profile_q, L.scale_q, L.price_q, cohort, rng,
+        L.cons_coef, L.profile_q, L.scale_q, L.price_q, L.price_share, cohort, rng,
         out["net"], out["pv"], out["pv_gain"], out["pv_cost"], out["pv_cons"],
         out["break_even"], out["break_even_actor"], out["successes"],
         detail_gain, detail_cost,

@@ -43,6 +43,7 @@ class Layout:
     profile_q: np.ndarray  # (C, K)
     scale_q: np.ndarray  # (C,)
     price_q: np.ndarray  # (C, A)
+    price_share: np.ndarray  # (C, A) the actor's share of the price quantity (1 for per-actor)
 
 
 def discount_factors_fm2021(horizon: int) -> np.ndarray:
@@ -86,13 +87,19 @@ def build_layout(case: Case) -> Layout:
     k_max = max(len(c.profile) for c in m.consequence)
     profile_q = np.full((n_cons, k_max), -1, dtype=np.int64)
     price_q = np.full((n_cons, len(ACTORS)), -1, dtype=np.int64)
+    price_share = np.ones((n_cons, len(ACTORS)))
     for c, line in enumerate(m.consequence):
         stem = f"consequence.{line.key}"
         profile_q[c, : len(line.profile)] = [
             q(f"{stem}.profile[{k}]") for k in range(len(line.profile))
         ]
         for a, actor in enumerate(ACTORS):
-            price_q[c, a] = q(f"{stem}.price.{actor}")
+            if line.split is not None:  # one unit price, split by fixed shares
+                share = line.split.get(actor, 0.0)
+                price_q[c, a] = q(f"{stem}.unit_price") if share > 0 else -1
+                price_share[c, a] = share
+            else:
+                price_q[c, a] = q(f"{stem}.price.{actor}")
 
     fixed_discount = isinstance(m.discount_rate, str)
     return Layout(
@@ -118,4 +125,5 @@ def build_layout(case: Case) -> Layout:
         profile_q=profile_q,
         scale_q=np.array([q(f"consequence.{c.key}.scale") for c in m.consequence], dtype=np.int64),
         price_q=price_q,
+        price_share=price_share,
     )

@@ -71,6 +71,7 @@ def _provenance(case: Case, **extra: object) -> dict[str, object]:
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
         "uses_illustrative_values": int(bool(illustrative)),
         "illustrative_items": "; ".join(illustrative),
+        "knowledge_notes": "\n".join(case.notes),
     }
     attrs.update(extra)
     return attrs

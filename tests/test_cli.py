@@ -51,7 +51,7 @@ def test_deterministic_prints_soem_table(capsys: pytest.CaptureFixture[str]) -> 
 def test_inputs_check_and_example(capsys: pytest.CaptureFixture[str]) -> None:
     """`inputs` names every input, `check` says OK, `example` lists and prints valid TOML."""
     assert main(["inputs", "--example", "cti"]) == 0
-    assert "consequence.shelter_days.price.kommune" in capsys.readouterr().out
+    assert "consequence.shelter_days.unit_price" in capsys.readouterr().out
     assert main(["check", "--example", "cti"]) == 0
     assert "OK" in capsys.readouterr().out
     assert main(["example"]) == 0

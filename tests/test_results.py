@@ -25,7 +25,7 @@ def cti() -> xr.Dataset:
 
 def test_dims_coords_and_variables(cti: xr.Dataset) -> None:
     """Dims draw, year, actor, consequence, input with the agreed coordinates and variables."""
-    assert dict(cti.sizes) == {"draw": 2_000, "year": 5, "actor": 3, "consequence": 3, "input": 7}
+    assert dict(cti.sizes) == {"draw": 2_000, "year": 5, "actor": 3, "consequence": 4, "input": 10}
     assert list(cti.actor.values) == ["kommune", "region", "stat"]
     assert list(cti.year.values) == [1, 2, 3, 4, 5]
     assert "shelter_days" in cti.consequence.values

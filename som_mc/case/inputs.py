@@ -76,7 +76,9 @@ def iter_quantities(model: CaseModel) -> Iterator[tuple[str, Distribution]]:
         for k, dist in enumerate(line.profile):
             yield f"{stem}.profile[{k}]", dist
         yield f"{stem}.scale", line.scale
-        for actor, dist in line.price.items():
+        if line.unit_price is not None:
+            yield f"{stem}.unit_price", line.unit_price
+        for actor, dist in (line.price or {}).items():
             yield f"{stem}.price.{actor}", dist
 
 

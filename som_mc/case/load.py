@@ -16,8 +16,10 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from som_mc.case.inputs import InputSet, collect_inputs
+from som_mc.case.resolve import resolve_case
 from som_mc.case.schema import CaseModel
 from som_mc.errors import InputError
+from som_mc.knowledge.base import Knowledge, load_knowledge
 
 __all__ = ["Case", "load_case"]
 
@@ -36,12 +38,15 @@ class Case:
         Where the case came from (a file name, or ``"<dict>"``).
     sha256 : str
         Hash of the case file's bytes (or of the dict's canonical JSON), for provenance.
+    notes : tuple of str
+        What was taken from the knowledge base, with sources and assumptions.
     """
 
     model: CaseModel
     inputs: InputSet
     source: str
     sha256: str
+    notes: tuple[str, ...] = ()
 
     @property
     def name(self) -> str:
@@ -54,13 +59,15 @@ class Case:
         return self.model.horizon
 
 
-def load_case(case: str | Path | dict | Case) -> Case:
+def load_case(case: str | Path | dict | Case, knowledge: Knowledge | None = None) -> Case:
     """Read and validate a business case.
 
     Parameters
     ----------
     case : str, Path, dict or Case
         Path to a TOML case file, or the case as a dict with the same structure.
+    knowledge : Knowledge, optional
+        The knowledge base to fill the case from; the shipped one by default.
 
     Returns
     -------
@@ -81,7 +88,7 @@ def load_case(case: str | Path | dict | Case) -> Case:
         return case
     if isinstance(case, dict):
         raw = json.dumps(case, sort_keys=True, default=str).encode()
-        return _validate(case, "<dict>", hashlib.sha256(raw).hexdigest())
+        return _validate(case, "<dict>", hashlib.sha256(raw).hexdigest(), knowledge)
     path = Path(case)
     try:
         raw = path.read_bytes()
@@ -102,7 +109,7 @@ def load_case(case: str | Path | dict | Case) -> Case:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
         raise _syntax_error(err, text).in_file(str(path)) from None
-    return _validate(data, str(path), hashlib.sha256(raw).hexdigest())
+    return _validate(data, str(path), hashlib.sha256(raw).hexdigest(), knowledge)
 
 
 def _syntax_error(err: tomllib.TOMLDecodeError, text: str) -> InputError:
@@ -130,7 +137,7 @@ def _syntax_error(err: tomllib.TOMLDecodeError, text: str) -> InputError:
     )
 
 
-def _validate(data: dict, source: str, sha256: str) -> Case:
+def _validate(data: dict, source: str, sha256: str, knowledge: Knowledge | None) -> Case:
     if not data:
         raise InputError(
             "",
@@ -139,6 +146,10 @@ def _validate(data: dict, source: str, sha256: str) -> Case:
             file=source,
         )
     try:
+        data, notes = resolve_case(data, knowledge or load_knowledge())
+    except InputError as err:
+        raise err.in_file(source) from None
+    try:
         model = CaseModel.model_validate(data)
     except ValidationError as err:
         raise _translate(_first(err.errors())).in_file(source) from None
@@ -146,7 +157,7 @@ def _validate(data: dict, source: str, sha256: str) -> Case:
         inputs = collect_inputs(model)
     except InputError as err:
         raise err.in_file(source) from None
-    return Case(model=model, inputs=inputs, source=source, sha256=sha256)
+    return Case(model=model, inputs=inputs, source=source, sha256=sha256, notes=tuple(notes))
 
 
 def _first(errors: list[Any]) -> Any:
@@ -170,8 +181,9 @@ def _translate(error: dict[str, Any]) -> InputError:
     kind = error["type"]
     ctx = error.get("ctx") or {}
     value = error.get("input")
-    if kind == "located":
-        return InputError(ctx["field"], ctx["message"])
+    if kind == "located":  # a whole-model check; its field is relative to the model at loc
+        prefix = _path(loc)
+        return InputError(f"{prefix}.{ctx['field']}" if prefix else ctx["field"], ctx["message"])
     if loc and loc[-1] == "[key]":  # a bad key of a mapping (the actor of a price)
         loc.pop()
         field = _path(loc)

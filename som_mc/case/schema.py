@@ -209,7 +209,10 @@ class ConsequenceLine(_Strict):
     ``profile[k]`` is the change in units in year ``k + 1`` after success (year 1 is the year the
     course is completed): negative for fewer shelter days, positive for more weeks in work.
     ``scale`` multiplies the whole profile (an uncertain effect size on a known shape).
-    ``price`` gives the price of one unit for each actor that pays (or, for revenue, receives).
+    Prices come one of two ways: ``price`` gives the price of one unit for each actor that
+    pays (or, for revenue, receives), each its own input; or ``unit_price`` gives the whole
+    public cost of one unit, one input, and ``split`` the fixed shares of the actors
+    (reimbursement rules: the state's 50 % of a shelter day).
     """
 
     key: Annotated[StrictStr, Field(pattern=r"^[a-z][a-z0-9_]*$")]
@@ -219,9 +222,29 @@ class ConsequenceLine(_Strict):
     kind: Literal["expenditure", "revenue"]
     profile: list[Quantity] = Field(min_length=1, max_length=50)
     scale: Quantity = Field(default_factory=lambda: from_spec(1.0, field=""))
-    price: dict[Actor, Quantity] = Field(min_length=1)
+    price: dict[Actor, Quantity] | None = Field(default=None, min_length=1)
+    unit_price: Quantity | None = None
+    split: dict[Actor, Number] | None = Field(default=None, min_length=1)
     source: StrictStr = ""
     illustrative: StrictBool = False
+
+    @model_validator(mode="after")
+    def _priced_one_way(self) -> ConsequenceLine:
+        if self.price is not None and (self.unit_price is not None or self.split is not None):
+            raise _located("price", "give either price per actor, or unit_price and split")
+        if self.price is None and (self.unit_price is None or self.split is None):
+            missing = "split" if self.unit_price is not None else "price"
+            raise _located(
+                missing, "required field is missing (price per actor, or unit_price and split)"
+            )
+        if self.split is not None:
+            for actor, share in self.split.items():
+                if not 0.0 <= share <= 1.0:
+                    raise _located(f"split.{actor}", f"{share:g} is outside [0, 1]")
+            total = sum(self.split.values())
+            if abs(total - 1.0) > 1e-9:
+                raise _located("split", f"the shares add up to {total:g}; they must add up to 1")
+        return self
 
 
 class CorrelationBlock(_Strict):

@@ -47,6 +47,7 @@ def simulate_block(
     profile_q,
     scale_q,
     price_q,
+    price_share,
     cohort,
     rng,
     net,
@@ -167,7 +168,7 @@ def simulate_block(
                 if price_q[c, a] < 0:
                     pv_cons[d, c, a] = 0.0
                     continue
-                price = cons_coef[c] * vals[price_q[c, a]]
+                price = cons_coef[c] * vals[price_q[c, a]] * price_share[c, a]
                 total = 0.0
                 for t in range(T):
                     g = units[t] * price

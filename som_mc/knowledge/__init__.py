@@ -1,0 +1,24 @@
+"""The knowledge base (vidensdatabase): consequences, prices, rules, indices, target groups,
+effect studies and uncertainty presets, loaded from data files and checked."""
+
+from som_mc.knowledge.base import (
+    Figure,
+    Knowledge,
+    Price,
+    check_knowledge,
+    knowledge_dir,
+    load_knowledge,
+    presets_dir,
+)
+from som_mc.knowledge.presets import apply_preset
+
+__all__ = [
+    "Figure",
+    "Knowledge",
+    "Price",
+    "apply_preset",
+    "check_knowledge",
+    "knowledge_dir",
+    "load_knowledge",
+    "presets_dir",
+]
