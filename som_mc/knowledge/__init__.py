@@ -10,12 +10,14 @@ from som_mc.knowledge.base import (
     load_knowledge,
     presets_dir,
 )
+from som_mc.knowledge.index import PriceIndex
 from som_mc.knowledge.presets import apply_preset
 
 __all__ = [
     "Figure",
     "Knowledge",
     "Price",
+    "PriceIndex",
     "apply_preset",
     "check_knowledge",
     "knowledge_dir",

@@ -212,13 +212,14 @@ def check_knowledge(
 # --- reading -----------------------------------------------------------------------------
 
 
-def _read_toml(path: Path, problems: list[InputError]) -> dict | None:
+def _read_toml(path: Path, problems: list[InputError], file: str | None = None) -> dict | None:
+    file = file or path.name
     try:
         return tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        problems.append(InputError("", "file is missing", file=str(path.name)))
+        problems.append(InputError("", "file is missing", file=file))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
-        problems.append(InputError("", f"cannot be read: {err}", file=str(path.name)))
+        problems.append(InputError("", f"cannot be read: {err}", file=file))
     return None
 
 
@@ -239,22 +240,25 @@ def _parse(model: type[BaseModel], data: Any, file: str, where: str, problems: l
         return None
 
 
-def _entries(path: Path, table: str, model: type[BaseModel], problems: list) -> list[Any]:
+def _entries(
+    path: Path, table: str, model: type[BaseModel], problems: list, file: str | None = None
+) -> list[Any]:
     """Parse each ``[[table]]`` of a file; report bad and duplicate entries."""
-    data = _read_toml(path, problems)
+    file = file or path.name
+    data = _read_toml(path, problems, file)
     if data is None:
         return []
     out, seen = [], set()
     for i, raw in enumerate(data.get(table, [])):
         key = raw.get("key", raw.get("consequence", "")) if isinstance(raw, dict) else ""
         where = f"{table}[{i}] {key}".strip()
-        entry = _parse(model, raw, path.name, where, problems)
+        entry = _parse(model, raw, file, where, problems)
         if entry is None:
             continue
         ident = getattr(entry, "key", None)
         if ident is not None:
             if ident in seen:
-                problems.append(InputError(where, f"duplicate key '{ident}'", file=path.name))
+                problems.append(InputError(where, f"duplicate key '{ident}'", file=file))
                 continue
             seen.add(ident)
         out.append((where, entry))
@@ -514,7 +518,7 @@ def _load_effects(kb: Knowledge, path: Path, problems: list) -> None:
 
 def _load_presets(kb: Knowledge, path: Path, problems: list) -> None:
     file = f"distributions/{path.name}"
-    for where, preset in _entries(path, "preset", PresetEntry, problems):
+    for where, preset in _entries(path, "preset", PresetEntry, problems, file):
         if not 0 < preset.cv <= 2:
             problems.append(
                 InputError(
