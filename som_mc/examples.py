@@ -2,24 +2,16 @@
 
 from __future__ import annotations
 
-from importlib import resources
 from pathlib import Path
 
 from som_mc.errors import InputError
+from som_mc.knowledge.base import knowledge_dir
 
 __all__ = ["example_names", "example_path"]
 
 
 def _cases_dir() -> Path:
-    # Installed: knowledge/ is shipped as the package data of som_mc.knowledge_data.
-    # From a source checkout without installing, it sits beside the package.
-    try:
-        shipped = Path(str(resources.files("som_mc.knowledge_data") / "cases"))
-        if shipped.is_dir():
-            return shipped
-    except ModuleNotFoundError:
-        pass
-    return Path(__file__).resolve().parent.parent / "knowledge" / "cases"
+    return knowledge_dir() / "cases"
 
 
 def example_names() -> list[str]:

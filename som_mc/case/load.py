@@ -145,8 +145,9 @@ def _validate(data: dict, source: str, sha256: str, knowledge: Knowledge | None)
             "[[cost]], [success] and [[consequence]]",
             file=source,
         )
+    kb = knowledge or load_knowledge()  # its errors name the knowledge file, not the case
     try:
-        data, notes = resolve_case(data, knowledge or load_knowledge())
+        data, notes = resolve_case(data, kb)
     except InputError as err:
         raise err.in_file(source) from None
     try:

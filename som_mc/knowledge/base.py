@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import csv
 import functools
+import importlib.util
 import tomllib
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -141,13 +141,12 @@ def presets_dir() -> Path:
 
 
 def _data_dir(package: str, folder: str) -> Path:
-    # Installed, the data is package data; in a source checkout it sits beside the package.
-    try:
-        shipped = Path(str(resources.files(package)))
-        if shipped.is_dir() and any(shipped.iterdir()):
-            return shipped
-    except ModuleNotFoundError:
-        pass
+    # Installed, the data is a data-only (namespace) package inside som_mc; in a source
+    # checkout it sits beside the package. find_spec gives a namespace package's real folder,
+    # where importlib.resources.files would give a MultiplexedPath.
+    spec = importlib.util.find_spec(package)
+    if spec is not None and spec.submodule_search_locations:
+        return Path(next(iter(spec.submodule_search_locations)))
     return Path(__file__).resolve().parents[2] / folder
 
 
