@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -17,7 +18,7 @@ from som_mc.errors import InputError
 from som_mc.layout import Layout, build_layout
 from som_mc.results import deterministic_dataset, results_dataset
 
-__all__ = ["deterministic", "run"]
+__all__ = ["deterministic", "evaluate_quantities", "run"]
 
 #: Called after each finished block with (draws done, draws in all).
 ProgressCallback = Callable[[int, int], None]
@@ -128,8 +129,41 @@ def deterministic(case: str | Path | dict | Case) -> xr.Dataset:
     n_cons = layout.profile_q.shape[0]
     detail_gain = np.zeros((n_cons, layout.horizon, len(ACTORS)))
     detail_cost = np.zeros((layout.horizon, len(ACTORS)))
-    _simulate(layout, x, False, np.random.default_rng(0), out, detail_gain, detail_cost)
+    _simulate(layout, x, False, _UNUSED_RNG, out, detail_gain, detail_cost)
     return deterministic_dataset(case, out, detail_gain, detail_cost)
+
+
+def evaluate_quantities(case: Case, values: np.ndarray) -> dict[str, np.ndarray]:
+    """The expected-mode calculation for rows that give every quantity of the case a value.
+
+    The sensitivity analyses' entry to the kernel: a row may move any quantity, fixed or not
+    (a switching value of a success rate written as a plain number, a tornado bar).
+
+    Parameters
+    ----------
+    case : Case
+        A loaded case.
+    values : ndarray, shape (rows, P)
+        One value per quantity of ``case.inputs.names``, in that order, for each row.
+
+    Returns
+    -------
+    dict of ndarray
+        The kernel's outputs for each row (see :func:`som_mc.kernels.simulate.simulate_block`):
+        ``pv`` (rows, actors), ``net`` (rows, years, actors), ...
+    """
+    layout = build_layout(case)
+    every = replace(layout, uncertain_q=np.arange(len(case.inputs.names), dtype=np.int64))
+    values = np.ascontiguousarray(values, dtype=np.float64)
+    out = _allocate(values.shape[0], layout)
+    for b in range(n_blocks(values.shape[0])):
+        lo, hi = b * BLOCK_SIZE, min((b + 1) * BLOCK_SIZE, values.shape[0])
+        _simulate(every, values[lo:hi], False, _UNUSED_RNG, {k: v[lo:hi] for k, v in out.items()})
+    return out
+
+
+# Expected mode draws nothing; the kernel still takes a generator argument.
+_UNUSED_RNG = np.random.default_rng(0)
 
 
 def _default_threads() -> int:

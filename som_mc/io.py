@@ -17,8 +17,10 @@ class ResultExistsError(SomMcError):
     """The output file exists and overwriting was not allowed."""
 
 
-def write_netcdf(ds: xr.Dataset, path: str | Path, *, overwrite: bool = False) -> Path:
-    """Write ``ds`` to a netCDF-4 file, atomically.
+def write_netcdf(
+    ds: xr.Dataset | xr.DataTree, path: str | Path, *, overwrite: bool = False
+) -> Path:
+    """Write ``ds`` (a Dataset, or a DataTree of several) to a netCDF-4 file, atomically.
 
     The Dataset goes to a temporary file in the same folder, which then replaces ``path`` in
     one step: a crash or an interrupt leaves either the old file or the new one, never half

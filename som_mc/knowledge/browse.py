@@ -11,8 +11,15 @@ __all__ = ["KINDS", "detail", "rows", "search"]
 
 #: What `som-mc knowledge list KIND` lists.
 KINDS = (
-    "consequences", "prices", "rules", "groups", "effects", "indices", "presets", "figures",
-)  # fmt: skip
+    "consequences",
+    "prices",
+    "rules",
+    "groups",
+    "effects",
+    "indices",
+    "presets",
+    "figures",
+)
 
 
 def rows(kb: Knowledge, kind: str) -> tuple[list[str], list[list[str]]]:
@@ -24,10 +31,17 @@ def rows(kb: Knowledge, kind: str) -> tuple[list[str], list[list[str]]]:
         ]
     if kind == "prices":
         return ["consequence", "variant", "value", "year", "confidence", "split"], [
-            [p.consequence, p.variant, _price_text(p), str(p.price_year), p.confidence,
-             p.split or "(not verified)"]
-            for prices in kb.prices.values() for p in prices
-        ]  # fmt: skip
+            [
+                p.consequence,
+                p.variant,
+                _price_text(p),
+                str(p.price_year),
+                p.confidence,
+                p.split or "(not verified)",
+            ]
+            for prices in kb.prices.values()
+            for p in prices
+        ]
     if kind == "rules":
         return ["key", "shares", "description"], [
             [r.key, _shares(r.shares), r.description] for r in kb.rules.values()
@@ -39,10 +53,16 @@ def rows(kb: Knowledge, kind: str) -> tuple[list[str], list[list[str]]]:
         ]
     if kind == "effects":
         return ["key", "measure", "estimate", "uncertainty", "level", "intervention"], [
-            [e.key, e.measure, f"{e.estimate:g}", _uncertainty(e), str(e.evidence_level),
-             e.intervention]
+            [
+                e.key,
+                e.measure,
+                f"{e.estimate:g}",
+                _uncertainty(e),
+                str(e.evidence_level),
+                e.intervention,
+            ]
             for e in kb.effects.values()
-        ]  # fmt: skip
+        ]
     if kind == "indices":
         return ["key", "years", "name"], [
             [key, "{}-{}".format(*kb.indices[key].years), entry.name]
@@ -54,10 +74,16 @@ def rows(kb: Knowledge, kind: str) -> tuple[list[str], list[list[str]]]:
         ]
     if kind == "figures":
         return ["key", "value", "unit", "year", "confidence", "source"], [
-            [f.key, f"{f.value:,.6g}", f.unit, str(f.price_year or "undated"), f.confidence,
-             f.source_url]
+            [
+                f.key,
+                f"{f.value:,.6g}",
+                f.unit,
+                str(f.price_year or "undated"),
+                f.confidence,
+                f.source_url,
+            ]
             for f in kb.figures.values()
-        ]  # fmt: skip
+        ]
     raise InputError("kind", f"'{kind}' is not a kind; allowed: {', '.join(KINDS)}")
 
 
@@ -66,14 +92,29 @@ def detail(kb: Knowledge, key: str) -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
     if key in kb.consequences:
         c = kb.consequences[key]
-        out += [("consequence", f"{c.label_en} ({c.label_da})"), ("unit", c.unit),
-                ("area", c.area), ("kind", c.kind)]  # fmt: skip
+        out += [
+            ("consequence", f"{c.label_en} ({c.label_da})"),
+            ("unit", c.unit),
+            ("area", c.area),
+            ("kind", c.kind),
+        ]
         for p in kb.prices.get(key, []):
             name = f"price {p.variant}" if p.variant else "price"
-            out.append((name, f"{_price_text(p)} DKK per unit ({c.unit}) in {p.price_year} prices, "
-                              f"confidence {p.confidence}, index {p.index}"))  # fmt: skip
-            out.append(("  split", f"{p.split}: {_shares(kb.rules[p.split].shares)}"
-                        if p.split else "not verified: a case must name a rule"))  # fmt: skip
+            out.append(
+                (
+                    name,
+                    f"{_price_text(p)} DKK per unit ({c.unit}) in {p.price_year} prices, "
+                    f"confidence {p.confidence}, index {p.index}",
+                )
+            )
+            out.append(
+                (
+                    "  split",
+                    f"{p.split}: {_shares(kb.rules[p.split].shares)}"
+                    if p.split
+                    else "not verified: a case must name a rule",
+                )
+            )
             out.append(("  figures", ", ".join(p.figures)))
             out.append(("  sources", " ; ".join(p.sources)))
             if p.assumption:
@@ -95,10 +136,16 @@ def detail(kb: Knowledge, key: str) -> list[tuple[str, str]]:
             ]
     if key in kb.figures:
         f = kb.figures[key]
-        out += [("figure", f.description), ("value", f"{f.value:,.6g} {f.unit}"),
-                ("price year", str(f.price_year or "undated")), ("actor", f.actor),
-                ("note", f.note), ("source", f.source_url), ("confidence", f.confidence),
-                ("file", f.file)]  # fmt: skip
+        out += [
+            ("figure", f.description),
+            ("value", f"{f.value:,.6g} {f.unit}"),
+            ("price year", str(f.price_year or "undated")),
+            ("actor", f.actor),
+            ("note", f.note),
+            ("source", f.source_url),
+            ("confidence", f.confidence),
+            ("file", f.file),
+        ]
     if not out:
         raise InputError(
             "key", f"'{key}' is not in the knowledge base; try `som-mc knowledge search`"
@@ -111,9 +158,13 @@ def search(kb: Knowledge, word: str) -> list[list[str]]:
     word = word.lower()
     found = []
     tables: list[tuple[str, dict[str, Any]]] = [
-        ("consequence", kb.consequences), ("rule", kb.rules), ("group", kb.target_groups),
-        ("effect", kb.effects), ("preset", kb.presets), ("index", kb.index_entries),
-    ]  # fmt: skip
+        ("consequence", kb.consequences),
+        ("rule", kb.rules),
+        ("group", kb.target_groups),
+        ("effect", kb.effects),
+        ("preset", kb.presets),
+        ("index", kb.index_entries),
+    ]
     for kind, table in tables:
         for key, entry in table.items():
             text = " ".join(str(v) for v in entry.model_dump().values())
