@@ -8,7 +8,9 @@ first use):
 - :func:`deterministic` computes SØM's own table at the inputs' central values;
 - :func:`summarize` gives the headline numbers of a run;
 - :func:`write_netcdf` writes a result atomically;
-- :func:`example_path` finds a shipped example case.
+- :func:`example_path` finds a shipped example case;
+- :func:`sobol`, :func:`tornado`, :func:`switching_values`, :func:`morris` and
+  :func:`value_of_information` analyse a case's sensitivity (see :mod:`som_mc.sensitivity`).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ if TYPE_CHECKING:
     from som_mc.examples import example_path
     from som_mc.io import write_netcdf
     from som_mc.results import summarize
+    from som_mc.sensitivity import morris, sobol, switching_values, tornado, value_of_information
 
 __all__ = [
     "Case",
@@ -34,8 +37,13 @@ __all__ = [
     "deterministic",
     "example_path",
     "load_case",
+    "morris",
     "run",
+    "sobol",
     "summarize",
+    "switching_values",
+    "tornado",
+    "value_of_information",
     "write_netcdf",
 ]
 
@@ -47,6 +55,11 @@ _LAZY = {
     "example_path": "som_mc.examples",
     "write_netcdf": "som_mc.io",
     "summarize": "som_mc.results",
+    "sobol": "som_mc.sensitivity",
+    "tornado": "som_mc.sensitivity",
+    "switching_values": "som_mc.sensitivity",
+    "morris": "som_mc.sensitivity",
+    "value_of_information": "som_mc.sensitivity",
 }
 
 

@@ -43,6 +43,49 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--force", action="store_true", help="replace an existing output file")
     run.add_argument("--quiet", action="store_true", help="no progress bar")
 
+    sens = sub.add_parser(
+        "sensitivity", help="which input drives the result, and which is worth knowing better"
+    )
+    _case_args(sens)
+    sens.add_argument(
+        "--methods",
+        default="sobol,tornado,switching,voi",
+        help="comma-separated: sobol, tornado, switching, voi, morris (default: all but morris)",
+    )
+    sens.add_argument("--n", type=int, default=4096, help="Sobol' base sample, a power of 2")
+    sens.add_argument("--replicates", type=int, default=4, help="independent Sobol' scrambles")
+    sens.add_argument("--second-order", action="store_true", help="second-order Sobol' indices")
+    sens.add_argument("--by-year", action="store_true", help="Sobol' indices of each year's net")
+    sens.add_argument(
+        "--groups",
+        choices=("consequence", "kind"),
+        default=None,
+        help="group inputs by consequence or by kind (all prices, ...)",
+    )
+    sens.add_argument(
+        "--group",
+        action="append",
+        default=[],
+        metavar="NAME=PATTERN[,PATTERN]",
+        help="a named group of inputs by glob patterns; repeatable",
+    )
+    sens.add_argument(
+        "--switch",
+        action="append",
+        default=None,
+        metavar="INPUT",
+        help="input for switching values (default: the success rate); repeatable",
+    )
+    sens.add_argument("--draws", type=int, default=10_000, help="draws for value of information")
+    sens.add_argument("--trajectories", type=int, default=20, help="Morris trajectories")
+    sens.add_argument("--seed", type=int, default=0, help="seed (default 0)")
+    sens.add_argument(
+        "--out", type=Path, default=None, help="netCDF file (default CASE_sensitivity.nc)"
+    )
+    sens.add_argument("--no-save", action="store_true", help="print only, write no file")
+    sens.add_argument("--force", action="store_true", help="replace an existing output file")
+    sens.add_argument("--quiet", action="store_true", help="no progress display")
+
     inputs = sub.add_parser("inputs", help="list a case's inputs and their distributions")
     _case_args(inputs)
     check = sub.add_parser("check", help="validate a case file and say what is wrong")
@@ -120,6 +163,9 @@ def _dispatch(args: argparse.Namespace) -> int:
         print_inputs(case.inputs.names, case.inputs.dists, case.inputs.uncertain)
         return 0
 
+    if args.command == "sensitivity":
+        return _sensitivity(case, path, args)
+
     from som_mc.engine import deterministic
     from som_mc.io import write_netcdf
     from som_mc.results import summarize
@@ -138,6 +184,70 @@ def _dispatch(args: argparse.Namespace) -> int:
     if out is not None:
         print(f"Results written to {write_netcdf(ds, out, overwrite=args.force)}")
     return 0
+
+
+def _sensitivity(case, path: Path, args: argparse.Namespace) -> int:
+    import xarray as xr
+    from rich.console import Console
+
+    from som_mc.console import print_sensitivity
+    from som_mc.io import write_netcdf
+    from som_mc.sensitivity.analysis import sobol, value_of_information
+    from som_mc.sensitivity.morris import morris
+    from som_mc.sensitivity.oneway import switching_values, tornado
+
+    methods = [m.strip() for m in args.methods.split(",") if m.strip()]
+    known = ("sobol", "tornado", "switching", "voi", "morris")
+    for m in methods:
+        if m not in known:
+            raise SomMcError(f"--methods: '{m}' is not a method; allowed: {', '.join(known)}")
+    groups = _parse_groups(args.group) or args.groups
+    out = None if args.no_save else (args.out or Path(f"{path.stem}_sensitivity.nc"))
+    if out is not None and out.exists() and not args.force:
+        args.force = _ask_overwrite(out)
+    console = Console(stderr=True, quiet=args.quiet)
+    results: dict[str, xr.Dataset] = {}
+    with console.status("") as status:
+        for method in methods:
+            status.update(f"{method} ...")
+            if method == "sobol":
+                results[method] = sobol(
+                    case,
+                    args.n,
+                    seed=args.seed,
+                    groups=groups,
+                    replicates=args.replicates,
+                    second_order=args.second_order,
+                    by_year=args.by_year,
+                )
+            elif method == "tornado":
+                results[method] = tornado(case)
+            elif method == "switching":
+                results[method] = switching_values(case, args.switch)
+            elif method == "voi":
+                results[method] = value_of_information(
+                    case,
+                    args.draws,
+                    seed=args.seed,
+                    groups=groups if groups is not None else "kind",
+                )
+            else:
+                results[method] = morris(case, trajectories=args.trajectories, seed=args.seed)
+    print_sensitivity(case, results)
+    if out is not None:
+        tree = xr.DataTree.from_dict({f"/{name}": ds for name, ds in results.items()})
+        print(f"Results written to {write_netcdf(tree, out, overwrite=args.force)}")
+    return 0
+
+
+def _parse_groups(specs: list[str]) -> dict[str, list[str]] | None:
+    groups: dict[str, list[str]] = {}
+    for spec in specs:
+        name, sep, patterns = spec.partition("=")
+        if not sep or not name.strip() or not patterns.strip():
+            raise SomMcError(f"--group: '{spec}' is not NAME=PATTERN[,PATTERN...]")
+        groups[name.strip()] = [p.strip() for p in patterns.split(",") if p.strip()]
+    return groups or None
 
 
 def _knowledge(args: argparse.Namespace) -> int:

@@ -177,3 +177,123 @@ def print_detail(key: str, pairs: list[tuple[str, str]], console: Console | None
     for label, text in pairs:
         table.add_row(Text(label), Text(text))
     console.print(table)
+
+
+def _interval(lo: float, hi: float) -> str:
+    if not (np.isfinite(lo) and np.isfinite(hi)):
+        return ""
+    return f"[{lo:.2f}, {hi:.2f}]"
+
+
+def print_sensitivity(
+    case, results: dict[str, xr.Dataset], console: Console | None = None, top: int = 12
+) -> None:
+    """Print the sensitivity and value-of-information tables of ``som-mc sensitivity``."""
+    console = console or Console()
+    console.print(f"[bold]{escape(case.name)}[/bold]: sensitivity of the present value")
+    if "sobol" in results:
+        ds = results["sobol"]
+        table = Table(
+            title=Text(
+                f"Sobol' indices (n = {ds.attrs['n']:,} x {ds.attrs['replicates']} scrambles, "
+                f"{ds.attrs['evaluations']:,} runs); 95 % interval over scrambles"
+            )
+        )
+        table.add_column("input", overflow="fold")
+        for col in ("ST total", "interval", "S1 total", "ST kommune", "ST stat"):
+            table.add_column(col, justify="right", no_wrap=True)
+        order = ds.ST.sel(output="total").fillna(-1).argsort().values[::-1][:top]
+        for i in order:
+            row = ds.isel(input=i)
+            table.add_row(
+                Text(str(row.input.item())),
+                _index(float(row.ST.sel(output="total"))),
+                _interval(*row.ST_ci.sel(output="total").values),
+                _index(float(row.S1.sel(output="total"))),
+                _index(float(row.ST.sel(output="kommune"))),
+                _index(float(row.ST.sel(output="stat"))),
+            )
+        console.print(table)
+        if ds.attrs.get("notes"):
+            console.print(Text(ds.attrs["notes"]))
+    if "tornado" in results:
+        ds = results["tornado"]
+        table = Table(
+            title="Tornado: each input at its 5th and 95th percentile, the rest at their "
+            "means (total, 1,000 DKK)"
+        )
+        table.add_column("input", overflow="fold")
+        for col in ("low value", "high value", "PV at low", "PV at high", "swing"):
+            table.add_column(col, justify="right", no_wrap=True)
+        for i in range(min(top, ds.sizes["input"])):
+            row = ds.isel(input=i)
+            pv = row.present_value.sel(output="total").values
+            table.add_row(
+                Text(str(row.input.item())),
+                f"{float(row.input_low):,.4g}",
+                f"{float(row.input_high):,.4g}",
+                _thousands(pv[0]),
+                _thousands(pv[1]),
+                _thousands(float(row.swing.sel(output="total"))),
+            )
+        console.print(table)
+        base = _thousands(float(ds.base.sel(output="total")))
+        console.print(f"Base (every input at its mean): {base} thousand DKK in total")
+    if "switching" in results:
+        ds = results["switching"]
+        table = Table(title="Switching values: where the deterministic present value is zero")
+        table.add_column("input", overflow="fold")
+        table.add_column("now", justify="right")
+        for out in ds.output.values:
+            table.add_column(str(out), justify="right")
+        for i in range(ds.sizes["input"]):
+            row = ds.isel(input=i)
+            cells = [
+                "never" if not np.isfinite(v) else f"{v:.4g}" for v in row.switching_value.values
+            ]
+            table.add_row(Text(str(row.input.item())), f"{float(row.base_value):.4g}", *cells)
+        console.print(table)
+        ranges = zip(ds.search_low.values, ds.search_high.values, strict=True)
+        searched = ", ".join(f"{lo:g} to {hi:g}" for lo, hi in ranges)
+        console.print(f"never: no zero between the searched bounds ({searched}).")
+    if "voi" in results:
+        ds = results["voi"]
+        table = Table(
+            title=f"Value of information (invest or not), 1,000 DKK; {ds.attrs['draws']:,} draws"
+        )
+        table.add_column("input", overflow="fold")
+        for out in ds.output.values:
+            table.add_column(f"EVPPI {out}", justify="right", no_wrap=True)
+        table.add_row(
+            Text("EVPI (all inputs)", style="bold"), *[_thousands(float(v)) for v in ds.evpi.values]
+        )
+        order = ds.evppi.sel(output="total").argsort().values[::-1][:top]
+        for i in order:
+            row = ds.isel(input=i)
+            table.add_row(
+                Text(str(row.input.item())), *[_thousands(float(v)) for v in row.evppi.values]
+            )
+        console.print(table)
+    if "morris" in results:
+        ds = results["morris"]
+        table = Table(
+            title="Morris screening: mu* (mean absolute elementary effect), total, 1,000 DKK"
+        )
+        table.add_column("input", overflow="fold")
+        table.add_column("mu*", justify="right")
+        table.add_column("± conf", justify="right")
+        table.add_column("sigma", justify="right")
+        order = ds.mu_star.sel(output="total").argsort().values[::-1][:top]
+        for i in order:
+            row = ds.isel(input=i).sel(output="total")
+            table.add_row(
+                Text(str(row.input.item())),
+                _thousands(float(row.mu_star)),
+                _thousands(float(row.mu_star_conf)),
+                _thousands(float(row.sigma)),
+            )
+        console.print(table)
+
+
+def _index(value: float) -> str:
+    return "–" if not np.isfinite(value) else f"{value:.3f}"

@@ -1,0 +1,103 @@
+"""Sensitivity analysis of a case: Sobol' indices against analytic values, grouping, the CLI."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+
+import numpy as np
+import pytest
+import xarray as xr
+
+from som_mc import load_case
+from som_mc.cli import main
+from som_mc.sensitivity.analysis import sobol
+from som_mc.sensitivity.groups import group_inputs
+
+# Two uncertain costs and an uncertain price for the state only: PV(total) = -(c1 + c2) + const
+# + 50 x price, a linear model with independent inputs.
+ADDITIVE = {
+    "name": "additive",
+    "price_year": 2024,
+    "horizon": 2,
+    "intake": {"participants": [10]},
+    "cost": [
+        {"label": "a", "type": "startup", "amount": {"dist": "normal", "mean": 1e5, "sd": 3e3}},
+        {"label": "b", "type": "startup", "amount": {"dist": "uniform", "min": 0, "max": 2e4},
+         "actor": "stat"},
+    ],
+    "success": {"rate": 0.5},
+    "consequence": [
+        {"key": "days", "unit": "days", "area": "social", "kind": "expenditure",
+         "profile": [-10], "price": {"stat": {"dist": "normal", "mean": 500, "sd": 40}}},
+    ],
+}  # fmt: skip
+
+
+def test_sobol_of_a_linear_case_matches_analytic_shares() -> None:
+    """For PV = -c_a - c_b + 50 p with independent inputs, S1 = ST = variance share:
+    var(c_a) = 3000^2, var(c_b) = 20000^2 / 12 (uniform), var(50 p) = (50 x 40)^2
+    (Saltelli et al. 2008, a linear model's indices). Per actor: the kommune's PV depends on
+    c_a alone (S1 = 1), the state's on c_b and p."""
+    ds = sobol(ADDITIVE, 2**11, seed=5, replicates=2)
+    v = np.array([3000.0**2, 20000.0**2 / 12, (50 * 40.0) ** 2])
+    names = ["cost.a.amount", "cost.b.amount", "consequence.days.price.stat"]
+    total = ds.sel(output="total", input=names)
+    np.testing.assert_allclose(total.S1, v / v.sum(), atol=0.01)
+    np.testing.assert_allclose(total.ST, v / v.sum(), atol=0.01)
+    assert float(ds.S1.sel(output="kommune", input="cost.a.amount")) == pytest.approx(1, abs=0.01)
+    stat = ds.sel(output="stat", input=names[1:]).ST.values
+    np.testing.assert_allclose(stat, v[1:] / v[1:].sum(), atol=0.01)
+    assert np.isnan(ds.S1.sel(output="region")).all(), "the region is untouched: no index"
+    assert ds.attrs["replicates"] == 2 and ds.attrs["evaluations"] == 2 * 2**11 * 5
+
+
+def test_group_index_is_the_sum_for_a_linear_case() -> None:
+    """A group's first-order index in a linear model is the sum of its members' (both costs:
+    (var_a + var_b) / total)."""
+    ds = sobol(ADDITIVE, 2**11, seed=6, replicates=2, groups={"costs": ["cost.*"]})
+    v = np.array([3000.0**2, 20000.0**2 / 12, (50 * 40.0) ** 2])
+    assert list(ds.input.values) == ["costs", "consequence.days.price.stat"]
+    s1 = float(ds.S1.sel(output="total", input="costs"))
+    assert s1 == pytest.approx(v[:2].sum() / v.sum(), abs=0.01)
+
+
+def test_correlated_inputs_form_one_factor() -> None:
+    """Inputs bound by a rank correlation are one factor in the Sobol' analysis."""
+    case = copy.deepcopy(ADDITIVE)
+    case["correlation"] = [
+        {"inputs": ["cost.a.amount", "cost.b.amount"], "spearman": [[1, 0.5], [0.5, 1]]}
+    ]
+    names, notes = group_inputs(load_case(case))
+    assert names[0] == names[1] == "cost.a.amount + cost.b.amount"
+    assert notes
+
+
+def test_indices_over_time_and_second_order() -> None:
+    """by_year gives indices of each year's net result; second order gives S2 (input, input)."""
+    ds = sobol(ADDITIVE, 2**9, seed=2, replicates=2, by_year=True, second_order=True)
+    assert ds.ST_by_year.dims == ("input", "year", "output")
+    assert list(ds.year.values) == [1, 2]
+    # Year 1 carries the start-up costs and the price's effect (the profile is one year long).
+    assert float(ds.ST_by_year.sel(input="cost.a.amount", year=1, output="kommune")) == (
+        pytest.approx(1, abs=0.02)
+    )
+    assert ds.S2.dims == ("input", "input_b", "output")
+
+
+def test_cli_sensitivity_writes_every_method(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    """`som-mc sensitivity` prints the tables and writes one netCDF with a group per method."""
+    out = tmp_path / "sens.nc"
+    code = main([
+        "sensitivity", "--example", "cti", "--n", "256", "--replicates", "2", "--draws", "2000",
+        "--methods", "sobol,tornado,switching,voi,morris", "--trajectories", "4",
+        "--out", str(out), "--quiet",
+    ])  # fmt: skip
+    text = capsys.readouterr().out
+    assert code == 0
+    for title in ("Sobol' indices", "Tornado", "Switching values", "Value of information",
+                  "Morris"):  # fmt: skip
+        assert title in text
+    tree = xr.open_datatree(out, engine="h5netcdf")
+    assert set(tree.children) == {"sobol", "tornado", "switching", "voi", "morris"}
+    assert "ST" in tree["sobol"].dataset and "evppi" in tree["voi"].dataset
