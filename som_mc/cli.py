@@ -86,6 +86,26 @@ def _parser() -> argparse.ArgumentParser:
     sens.add_argument("--force", action="store_true", help="replace an existing output file")
     sens.add_argument("--quiet", action="store_true", help="no progress display")
 
+    report = sub.add_parser("report", help="write an HTML report (and Excel) for a committee")
+    _case_args(report)
+    report.add_argument("--out", type=Path, default=Path("report"), help="folder (default report/)")
+    report.add_argument("--lang", choices=("da", "en"), default="da", help="language (default da)")
+    report.add_argument("--draws", type=int, default=10_000, help="Monte Carlo draws")
+    report.add_argument("--mode", choices=MODES, default="expected", help="expected or cohort")
+    report.add_argument("--n", type=int, default=1024, help="Sobol' base sample, a power of 2")
+    report.add_argument("--seed", type=int, default=0, help="seed (default 0)")
+    report.add_argument("--no-excel", action="store_true", help="write the HTML report only")
+    report.add_argument("--force", action="store_true", help="replace existing files")
+    report.add_argument("--quiet", action="store_true", help="no progress display")
+
+    template = sub.add_parser("template", help="write a fill-in Excel workbook for a case")
+    template.add_argument("out", type=Path, help="the workbook to write (.xlsx)")
+    template.add_argument(
+        "--from", dest="source", type=Path, default=None, help="fill it in from this TOML case"
+    )
+    template.add_argument("--example", default=None, help="fill it in from a shipped example")
+    template.add_argument("--force", action="store_true", help="replace an existing file")
+
     inputs = sub.add_parser("inputs", help="list a case's inputs and their distributions")
     _case_args(inputs)
     check = sub.add_parser("check", help="validate a case file and say what is wrong")
@@ -110,7 +130,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _case_args(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("case", nargs="?", type=Path, help="case file (TOML)")
+    parser.add_argument("case", nargs="?", type=Path, help="case file (TOML or .xlsx)")
     parser.add_argument("--example", help="use a shipped example case instead, e.g. cti")
 
 
@@ -152,6 +172,16 @@ def _dispatch(args: argparse.Namespace) -> int:
 
     if args.command == "knowledge":
         return _knowledge(args)
+    if args.command == "template":
+        from som_mc.examples import example_path
+        from som_mc.excel import write_template
+
+        source = example_path(args.example) if args.example else args.source
+        if args.out.exists() and not args.force:
+            args.force = _ask_overwrite(args.out)
+        path = write_template(args.out, source, overwrite=args.force)
+        print(f"Workbook written to {path}; fill it in and run: som-mc run {path}")
+        return 0
 
     path = _case_path(args)
     case = load_case(path)
@@ -165,6 +195,8 @@ def _dispatch(args: argparse.Namespace) -> int:
 
     if args.command == "sensitivity":
         return _sensitivity(case, path, args)
+    if args.command == "report":
+        return _report(case, args)
 
     from som_mc.engine import deterministic
     from som_mc.io import write_netcdf
@@ -237,6 +269,48 @@ def _sensitivity(case, path: Path, args: argparse.Namespace) -> int:
     if out is not None:
         tree = xr.DataTree.from_dict({f"/{name}": ds for name, ds in results.items()})
         print(f"Results written to {write_netcdf(tree, out, overwrite=args.force)}")
+    return 0
+
+
+def _report(case, args: argparse.Namespace) -> int:
+    from rich.console import Console
+
+    from som_mc.io import ResultExistsError
+    from som_mc.report import compute_report_data, write_report
+
+    html = args.out / f"report_{args.lang}.html"
+    xlsx = args.out / f"results_{args.lang}.xlsx"
+    for path in (html, *(() if args.no_excel else (xlsx,))):
+        if path.exists() and not args.force:
+            if not _ask_overwrite(path):
+                raise ResultExistsError(f"{path}: already there; use --force to replace it")
+            args.force = True
+    console = Console(stderr=True, quiet=args.quiet)
+    with console.status("") as status:
+        data = compute_report_data(
+            case,
+            draws=args.draws,
+            seed=args.seed,
+            mode=args.mode,
+            sobol_n=args.n,
+            progress=lambda step: status.update(f"{step} ..."),
+        )
+        status.update("writing")
+        path = write_report(case, args.out, lang=args.lang, overwrite=args.force, data=data)
+        print(f"Report written to {path}")
+        if not args.no_excel:
+            from som_mc.excel import write_results_xlsx
+
+            book = write_results_xlsx(
+                xlsx,
+                results=data.results,
+                deterministic=data.det,
+                summary=data.summary,
+                sensitivity=data.sensitivity,
+                lang=args.lang,
+                overwrite=args.force,
+            )
+            print(f"Excel workbook written to {book}")
     return 0
 
 

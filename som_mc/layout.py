@@ -75,7 +75,7 @@ def build_layout(case: Case) -> Layout:
     cost_mask = np.zeros((len(m.cost), horizon))
     for i, line in enumerate(m.cost):
         if line.years is not None:
-            cost_mask[i, np.asarray(line.years) - 1] = 1.0
+            cost_mask[i, np.asarray(line.years, dtype=np.int64) - 1] = 1.0
         elif line.type == "startup":
             cost_mask[i, 0] = 1.0
         elif line.type == "operating":

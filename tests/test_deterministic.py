@@ -149,3 +149,12 @@ def test_cost_years_limit_a_line() -> None:
     }
     cost = deterministic(case).cost.sel(actor="kommune")
     np.testing.assert_array_equal(cost, [0, 1_000, 0, 1_000, 0, 0])
+
+
+def test_cost_with_no_years_is_never_charged() -> None:
+    """`years = []` limits a line to no year at all: it costs nothing."""
+    case = {
+        **HAND_CASE,
+        "cost": [{"label": "none", "type": "operating", "amount": 1_000, "years": []}],
+    }
+    assert float(deterministic(case).cost.sum()) == 0.0

@@ -96,6 +96,14 @@ def load_case(case: str | Path | dict | Case, knowledge: Knowledge | None = None
         raise InputError("", "no such case file", file=str(path)) from None
     except OSError as err:
         raise InputError("", f"cannot be read ({err.strerror})", file=str(path)) from None
+    if path.suffix.lower() == ".xlsx":
+        # A workbook from som_mc.excel.write_template: read into the dict a TOML file gives,
+        # then validated the same way. The reader needs only openpyxl and the distributions;
+        # imported here so that a TOML case never loads openpyxl.
+        from som_mc.excel.read import read_case_xlsx
+
+        data = read_case_xlsx(path)
+        return _validate(data, str(path), hashlib.sha256(raw).hexdigest(), knowledge)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as err:
