@@ -381,6 +381,18 @@ def _gp_conditional_mean(
     x: np.ndarray, y: np.ndarray, *, seed: int, max_fit: int, max_inducing: int
 ) -> np.ndarray:
     """E[y | x] at every draw by Gaussian-process regression, each column of ``y`` on its own."""
+    # The GP's matrices are a few hundred wide: OpenBLAS's threads cost more than they give
+    # (measured 2x slower on 2 threads), and on a busy machine they oversubscribe the cores
+    # (a 7 s analysis took 190 s beside other processes). One BLAS thread, then.
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=1, user_api="blas"):
+        return _gp_conditional_mean_1(x, y, seed=seed, max_fit=max_fit, max_inducing=max_inducing)
+
+
+def _gp_conditional_mean_1(
+    x: np.ndarray, y: np.ndarray, *, seed: int, max_fit: int, max_inducing: int
+) -> np.ndarray:
     z = _standardised_independent(x)
     g = np.empty_like(y)
     if z.shape[1] == 0:  # every input constant: nothing is learnt, g = mean, EVPPI = 0
