@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 import numpy as np
 import xarray as xr
 from SALib.analyze import morris as morris_analyze
 from SALib.sample import morris as morris_sample
 
-from som_mc.case.load import Case
+from som_mc.case.load import Case, load_case
 from som_mc.conventions import INPUT
 from som_mc.errors import InputError
 from som_mc.sensitivity.model import CaseFunction
@@ -65,7 +66,7 @@ def morris_screening(
 
 
 def morris(
-    case: Case,
+    case: str | Path | dict | Case,
     *,
     trajectories: int = 20,
     levels: int = 4,
@@ -80,6 +81,7 @@ def morris(
         ``mu_star``, ``mu``, ``sigma``, ``mu_star_conf`` with dims (input, output); the effect
         of moving an input by one level step of its probability scale, in DKK.
     """
+    case = load_case(case)
     f = CaseFunction(case)
     res = morris_screening(
         f,

@@ -3,11 +3,14 @@ the net result to be zero)."""
 
 from __future__ import annotations
 
+import itertools
+from pathlib import Path
+
 import numpy as np
 import xarray as xr
 from scipy.optimize import brentq
 
-from som_mc.case.load import Case
+from som_mc.case.load import Case, load_case
 from som_mc.conventions import INPUT
 from som_mc.engine import evaluate_quantities
 from som_mc.errors import InputError
@@ -24,7 +27,7 @@ def _pv(case: Case, values: np.ndarray) -> np.ndarray:
     return np.concatenate([pv.sum(axis=1, keepdims=True), pv], axis=1)
 
 
-def tornado(case: Case, low: float = 0.05, high: float = 0.95) -> xr.Dataset:
+def tornado(case: str | Path | dict | Case, low: float = 0.05, high: float = 0.95) -> xr.Dataset:
     """Each uncertain input at its ``low`` and ``high`` quantile, the others at their means.
 
     Returns
@@ -34,6 +37,7 @@ def tornado(case: Case, low: float = 0.05, high: float = 0.95) -> xr.Dataset:
         mean, and ``swing`` (input, output) = |PV(high) − PV(low)|; inputs sorted by the
         swing of the total, largest first.
     """
+    case = load_case(case)
     names = case.inputs.uncertain
     if not names:
         raise InputError("case", "has no uncertain input; a tornado needs at least one")
@@ -62,7 +66,7 @@ def tornado(case: Case, low: float = 0.05, high: float = 0.95) -> xr.Dataset:
 
 
 def switching_values(
-    case: Case,
+    case: str | Path | dict | Case,
     inputs: list[str] | None = None,
     bounds: dict[str, tuple[float, float]] | None = None,
     grid: int = 401,
@@ -88,9 +92,9 @@ def switching_values(
         ``switching_value`` (input, output), NaN where the present value has no zero in the
         range ("never"), and ``base_value`` (input).
     """
-    inputs = (
-        inputs or [n for n in ("success.rate", "success.gross_rate") if n in case.inputs.names][:1]
-    )
+    case = load_case(case)
+    rates = [n for n in ("success.rate", "success.gross_rate") if n in case.inputs.names]
+    inputs = inputs or rates[:1]
     bounds = bounds or {}
     values = np.full((len(inputs), len(OUTPUTS)), np.nan)
     ranges = []
@@ -148,9 +152,16 @@ def _default_bounds(case: Case, name: str) -> tuple[float, float]:
 
 
 def _roots(xs: np.ndarray, ys: np.ndarray, f) -> list[float]:
-    if np.all(ys == 0.0):  # an actor the input does not touch: no switching value
-        return []
-    roots = [float(x) for x, y in zip(xs, ys, strict=True) if y == 0.0]
-    for j in np.nonzero(np.sign(ys[:-1]) * np.sign(ys[1:]) < 0)[0]:
-        roots.append(brentq(f, xs[j], xs[j + 1], xtol=1e-12, rtol=1e-12))
-    return sorted(set(roots))
+    """Where the present value changes sign. A stretch where it is exactly zero (an actor the
+    input does not touch, or a net rate held at 0 below the deadweight) is not a switch: only
+    a change from negative to positive or back is, found between the nonzero grid points on
+    either side of it."""
+    nonzero = np.nonzero(ys != 0.0)[0]
+    roots = []
+    for a, b in itertools.pairwise(nonzero):
+        if np.sign(ys[a]) != np.sign(ys[b]):
+            if b == a + 1:
+                roots.append(brentq(f, xs[a], xs[b], xtol=1e-12, rtol=1e-12))
+            else:  # zero in between: the switch is where the zero stretch ends
+                roots.append(float(xs[b - 1]))
+    return roots
