@@ -3,8 +3,6 @@ that never replaces an existing file unless asked."""
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -13,8 +11,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from som_mc.errors import InputError, SomMcError
-from som_mc.io import ResultExistsError
+from som_mc.errors import InputError
+from som_mc.io import atomic_write
 
 __all__ = [
     "BOLD",
@@ -92,22 +90,9 @@ def save_atomic(book: Workbook, path: Path, *, overwrite: bool) -> Path:
     ResultExistsError
         ``path`` exists and ``overwrite`` is false.
     """
-    if path.exists() and not overwrite:
-        raise ResultExistsError(
-            f"{path}: a file is already there; choose another name, or overwrite=True to replace it"
-        )
-    if not path.parent.is_dir():
-        raise SomMcError(f"{path}: the folder {path.parent} does not exist")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    # mkstemp makes the file private (0600); a workbook should have the usual permissions.
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(tmp, 0o666 & ~umask)
-    try:
-        book.save(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    return atomic_write(
+        path,
+        book.save,
+        overwrite=overwrite,
+        hint="choose another name, or overwrite=True to replace it",
+    )

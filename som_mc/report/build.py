@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import base64
 import io
-import os
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +18,7 @@ from som_mc.case.load import Case, load_case
 from som_mc.conventions import ACTORS
 from som_mc.engine import deterministic, run
 from som_mc.errors import InputError
-from som_mc.io import ResultExistsError
+from som_mc.io import ResultExistsError, atomic_write
 from som_mc.locale import LANGUAGES, format_money, format_number, format_percent
 from som_mc.report.texts import TEXTS
 from som_mc.results import summarize
@@ -108,16 +106,12 @@ def write_report(
     data = data or compute_report_data(case, **compute)
     html = render_report(data, lang)
     out_dir.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=out_dir)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(html)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    return atomic_write(
+        path,
+        lambda tmp: Path(tmp).write_text(html, encoding="utf-8"),
+        overwrite=overwrite,
+        hint="use --force to replace it",
+    )
 
 
 # --- the page's content ----------------------------------------------------------------------
