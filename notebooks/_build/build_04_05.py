@@ -7,10 +7,9 @@ this folder; edit the cells here, not the .ipynb files, and rebuild.
 from __future__ import annotations
 
 from pathlib import Path
-from textwrap import dedent
 
 import nbformat
-from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+from cells import code, md, notebook
 
 HERE = Path(__file__).resolve().parent
 OUT = HERE.parent
@@ -42,26 +41,6 @@ def dkk(x):
 # fields and hand the dict to som_mc.run.
 cti = tomllib.loads(som_mc.example_path("cti").read_text(encoding="utf-8"))
 """
-
-
-def md(text: str):
-    return new_markdown_cell(dedent(text).strip("\n"))
-
-
-def code(text: str):
-    return new_code_cell(dedent(text).strip("\n"))
-
-
-def notebook(prefix: str, cells: list) -> nbformat.NotebookNode:
-    # Fixed cell ids, so that rebuilding an unchanged notebook changes nothing.
-    for i, cell in enumerate(cells):
-        cell.id = f"{prefix}-{i:02d}"
-    nb = new_notebook(cells=cells)
-    nb.metadata = {
-        "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
-        "language_info": {"name": "python"},
-    }
-    return nb
 
 
 # ---------------------------------------------------------------------------------------------
