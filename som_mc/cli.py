@@ -275,16 +275,13 @@ def _sensitivity(case, path: Path, args: argparse.Namespace) -> int:
 def _report(case, args: argparse.Namespace) -> int:
     from rich.console import Console
 
-    from som_mc.io import ResultExistsError
     from som_mc.report import compute_report_data, write_report
 
     html = args.out / f"report_{args.lang}.html"
     xlsx = args.out / f"results_{args.lang}.xlsx"
     for path in (html, *(() if args.no_excel else (xlsx,))):
         if path.exists() and not args.force:
-            if not _ask_overwrite(path):
-                raise ResultExistsError(f"{path}: already there; use --force to replace it")
-            args.force = True
+            args.force = _ask_overwrite(path)  # True, or it raises
     console = Console(stderr=True, quiet=args.quiet)
     with console.status("") as status:
         data = compute_report_data(
@@ -361,7 +358,8 @@ def _knowledge(args: argparse.Namespace) -> int:
 
 
 def _ask_overwrite(path: Path) -> bool:
-    """Ask before replacing a result; without a terminal to ask on, refuse."""
+    """Ask before replacing a result: True when the user says yes; otherwise (or without a
+    terminal to ask on) it raises :class:`ResultExistsError`."""
     from som_mc.io import ResultExistsError
 
     if sys.stdin is not None and sys.stdin.isatty():
