@@ -54,6 +54,7 @@ __all__ = [
     "FAMILIES",
     "PERT",
     "Beta",
+    "Choice",
     "Distribution",
     "Fixed",
     "Gamma",
@@ -1061,3 +1062,72 @@ def _from_table(spec: Mapping[str, Any]) -> Distribution:
             return form.build(params)
     got = ", ".join(params) if params else "none"
     raise _fail(f"{name} needs {_needs(cls)}; got keys: {got}")
+
+
+@dataclass(frozen=True)
+class Choice(Distribution):
+    """One of a few coded alternatives, each with a probability (an uncertain modelling choice).
+
+    Not a TOML family of its own: the case loader builds it where a field takes named
+    alternatives (the extrapolation rule). The draw is a code, ``values[i]`` with probability
+    ``p[i]``; its central value is the most likely alternative, not the mean code.
+
+    Parameters
+    ----------
+    values : tuple of float
+        The codes, increasing.
+    p : tuple of float
+        Their probabilities, each > 0, adding up to 1.
+    labels : tuple of str
+        A name for each code, for tables and reports.
+
+    Examples
+    --------
+    >>> c = Choice((0.0, 1.0, 2.0), (0.2, 0.3, 0.5), ("stop", "hold", "decay"))
+    >>> c.ppf([0.1, 0.3, 0.9]).tolist(), c.central()
+    ([0.0, 1.0, 2.0], 2.0)
+    >>> c.describe()
+    'Choice(stop 20 %, hold 30 %, decay 50 %)'
+    """
+
+    values: tuple[float, ...]
+    p: tuple[float, ...]
+    labels: tuple[str, ...]
+
+    family: ClassVar[str] = "choice"
+    label: ClassVar[str] = "Choice"
+
+    def __post_init__(self) -> None:
+        if not (len(self.values) == len(self.p) == len(self.labels) >= 1):
+            raise _fail("values, p and labels must be as many, at least one")
+        if any(not (0.0 < w <= 1.0) for w in self.p) or abs(sum(self.p) - 1.0) > 1e-9:
+            raise _fail(f"probabilities {list(self.p)} must each be in (0, 1] and add up to 1")
+
+    def _ppf(self, q: np.ndarray) -> np.ndarray:
+        edges = np.cumsum(self.p)[:-1]
+        return np.asarray(self.values)[np.searchsorted(edges, q, side="right")]
+
+    def mean(self) -> float:
+        return float(np.dot(self.values, self.p))
+
+    def var(self) -> float:
+        return float(np.dot(np.square(np.subtract(self.values, self.mean())), self.p))
+
+    def support(self) -> tuple[float, float]:
+        return (min(self.values), max(self.values))
+
+    def params(self) -> dict[str, float]:
+        return dict(zip(self.labels, self.p, strict=True))
+
+    def central(self) -> float:
+        return self.values[int(np.argmax(self.p))]
+
+    @property
+    def is_fixed(self) -> bool:
+        return len(self.values) == 1
+
+    def describe(self) -> str:
+        inner = ", ".join(
+            f"{name} {_fmt(100 * w)} %" for name, w in zip(self.labels, self.p, strict=True)
+        )
+        return f"{self.label}({inner})"

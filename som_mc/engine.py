@@ -1,27 +1,39 @@
-"""Run a case: design → inputs → kernel, block by block on threads → results Dataset."""
+"""Run a case: design → inputs → kernel, block by block on threads or a dask cluster → results.
+
+The blocks (:mod:`som_mc.blocks`) go to a reducer: :class:`_Collect` keeps every draw, and
+:class:`som_mc.streaming.RunSummary` keeps only summaries, so that a run of 10^7 draws needs no
+more memory than one of 10^4.
+"""
 
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable
+from collections import deque
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import xarray as xr
 
+from som_mc.blocks import BlockPlan, allocate, make_plan, simulate
 from som_mc.case.load import Case, load_case
 from som_mc.conventions import ACTORS, BLOCK_SIZE, MODES
-from som_mc.design import STREAM_COHORT, Design, block_generator, n_blocks, to_inputs
+from som_mc.design import n_blocks
 from som_mc.errors import InputError
-from som_mc.layout import Layout, build_layout
+from som_mc.layout import build_layout
 from som_mc.results import deterministic_dataset, results_dataset
 
 __all__ = ["deterministic", "evaluate_quantities", "run"]
 
 #: Called after each finished block with (draws done, draws in all).
 ProgressCallback = Callable[[int, int], None]
+
+#: A Latin hypercube or Sobol' design is held whole (draws x inputs doubles); beyond this many
+#: bytes the run asks for the random design, which is drawn block by block.
+_MAX_DESIGN_BYTES = 2**30
 
 
 def run(
@@ -32,6 +44,10 @@ def run(
     design: str = "random",
     threads: int | None = None,
     progress: ProgressCallback | None = None,
+    *,
+    summary_only: bool = False,
+    client: Any = None,
+    chunk_draws: int | None = None,
 ) -> xr.Dataset:
     """Simulate a business case ``draws`` times with every input drawn from its distribution.
 
@@ -43,7 +59,8 @@ def run(
         Number of Monte Carlo draws.
     seed : int, optional
         Seed of all random streams; drawn at random (and recorded in the result) if omitted.
-        The same seed gives the same Dataset whatever the number of threads.
+        The same seed gives the same Dataset whatever the number of threads, dask workers or
+        chunks: random streams are keyed by fixed blocks of 4096 draws.
     mode : {"expected", "cohort"}
         ``"expected"`` replaces the cohort by its expectation (completions x rate);
         ``"cohort"`` draws the citizens: successes ~ Binomial(completions, rate), and with
@@ -53,13 +70,24 @@ def run(
     threads : int, optional
         Threads to run blocks of draws on; default numba's thread count (NUMBA_NUM_THREADS).
     progress : callable, optional
-        Called with (draws done, draws in all) after each block.
+        Called with (draws done, draws in all) as blocks finish.
+    summary_only : bool
+        Keep summaries, not draws: means, quantile bands by year, the probability of paying
+        off and the break-even distribution are accumulated block by block (see
+        :mod:`som_mc.streaming`), so memory does not grow with ``draws``.
+    client : dask.distributed.Client, optional
+        Run the blocks on this dask cluster instead of local threads.
+    chunk_draws : int, optional
+        Draws per dask task, rounded up to whole blocks of 4096; default about four tasks per
+        worker thread. It does not change the numbers.
 
     Returns
     -------
     xarray.Dataset
-        Dims ``draw``, ``year``, ``actor``, ``consequence``, ``input``; see
-        :func:`som_mc.results.results_dataset`.
+        Dims ``draw``, ``year``, ``actor``, ``consequence``, ``input`` (and ``subgroup`` when
+        the case has subgroups); see :func:`som_mc.results.results_dataset`. With
+        ``summary_only``, the summaries instead (no ``draw`` dim); see
+        :class:`som_mc.streaming.RunSummary`.
 
     Examples
     --------
@@ -69,41 +97,36 @@ def run(
     (1000, ['kommune', 'region', 'stat'])
     """
     case = load_case(case)
-    if isinstance(draws, bool) or not isinstance(draws, int | np.integer) or draws < 1:
-        raise InputError("draws", f"{draws!r} is not allowed; draws is a whole number >= 1")
-    if mode not in MODES:
-        raise InputError("mode", f"'{mode}' is not a mode; allowed: {', '.join(MODES)}")
-    if seed is None:
-        seed = secrets.randbits(63)
-    elif isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
-        raise InputError("seed", f"{seed!r} is not allowed; a seed is a whole number >= 0")
-    draws, seed = int(draws), int(seed)
+    draws, seed = _check_run(draws, seed, mode)
+    n_uncertain = len(case.inputs.uncertain)
+    if design != "random" and draws * n_uncertain * 8 > _MAX_DESIGN_BYTES:
+        raise InputError(
+            "design",
+            f"a {design} design of {draws:,} draws x {n_uncertain} inputs would need "
+            f"{draws * n_uncertain * 8 / 2**30:.1f} GB held at once; use design 'random' "
+            "(drawn block by block) for runs this large",
+        )
     threads = threads or _default_threads()
-
-    layout = build_layout(case)
-    dists = case.inputs.uncertain_dists
-    plan = Design(design, draws, len(dists), seed)
-    out = _allocate(draws, layout)
-    x_all = np.empty((draws, len(dists)))
-    cohort = mode == "cohort"
-
-    def one_block(b: int) -> int:
-        lo, hi = b * BLOCK_SIZE, min((b + 1) * BLOCK_SIZE, draws)
-        x = to_inputs(plan.block(b), dists, case.inputs.correlation)
-        x_all[lo:hi] = x
-        rng = block_generator(seed, STREAM_COHORT, b)
-        _simulate(layout, x, cohort, rng, {k: v[lo:hi] for k, v in out.items()})
-        return hi - lo
-
-    done = 0
-    with ThreadPoolExecutor(max_workers=threads) as pool:
-        for n in pool.map(one_block, range(n_blocks(draws))):
-            done += n
+    plan = make_plan(case, draws, seed, mode, design)
+    reducer = _summary(case, plan) if summary_only else _Collect(case, plan)
+    attrs: dict[str, object] = {
+        "seed": seed,
+        "draws": draws,
+        "design": design,
+        "mode": mode,
+        "threads": threads,
+    }
+    if client is not None:
+        workers = _run_on_dask(client, plan, reducer, summary_only, chunk_draws, progress)
+        attrs.update(threads=0, dask_workers=workers)
+    else:
+        done = 0
+        for b, out in _blocks_on_threads(plan, threads):
+            reducer.add(b, out)
+            done += out["pv"].shape[0]
             if progress is not None:
                 progress(done, draws)
-    return results_dataset(
-        case, out, x_all, seed=seed, mode=mode, design=design, draws=draws, threads=threads
-    )
+    return reducer.dataset(attrs)
 
 
 def deterministic(case: str | Path | dict | Case) -> xr.Dataset:
@@ -123,13 +146,27 @@ def deterministic(case: str | Path | dict | Case) -> xr.Dataset:
     8393750.0
     """
     case = load_case(case)
-    layout = build_layout(case)
-    x = layout.central[layout.uncertain_q][np.newaxis, :]
-    out = _allocate(1, layout)
-    n_cons = layout.profile_q.shape[0]
-    detail_gain = np.zeros((n_cons, layout.horizon, len(ACTORS)))
-    detail_cost = np.zeros((layout.horizon, len(ACTORS)))
-    _simulate(layout, x, False, _UNUSED_RNG, out, detail_gain, detail_cost)
+    plan = make_plan(case, 1, 0, "expected", "random")
+    first = plan.layouts[0]
+    x = first.central[first.uncertain_q][np.newaxis, :]
+    n_cons = first.profile_q.shape[0]
+    out = {k: np.zeros_like(v) for k, v in allocate(1, first).items()}
+    detail_gain = np.zeros((n_cons, first.horizon, len(ACTORS)))
+    detail_cost = np.zeros((first.horizon, len(ACTORS)))
+    for layout in plan.layouts:  # one per subgroup; their tables add up
+        part = allocate(1, layout)
+        gain, cost = np.zeros_like(detail_gain), np.zeros_like(detail_cost)
+        simulate(layout, x, False, None, part, gain, cost)
+        for key in ("net", "pv", "successes"):
+            out[key] += part[key]
+        detail_gain += gain
+        detail_cost += cost
+    if len(plan.layouts) == 1:
+        out = part
+    else:
+        from som_mc.blocks import break_even_years
+
+        out["break_even"], out["break_even_actor"] = break_even_years(out["net"])
     return deterministic_dataset(case, out, detail_gain, detail_cost)
 
 
@@ -150,20 +187,40 @@ def evaluate_quantities(case: Case, values: np.ndarray) -> dict[str, np.ndarray]
     -------
     dict of ndarray
         The kernel's outputs for each row (see :func:`som_mc.kernels.simulate.simulate_block`):
-        ``pv`` (rows, actors), ``net`` (rows, years, actors), ...
+        ``pv`` (rows, actors), ``net`` (rows, years, actors), ... summed over subgroups.
     """
-    layout = build_layout(case)
-    every = replace(layout, uncertain_q=np.arange(len(case.inputs.names), dtype=np.int64))
+    groups = [g.name for g in case.model.subgroup] or [None]
+    every_q = np.arange(len(case.inputs.names), dtype=np.int64)
+    layouts = [replace(build_layout(case, subgroup=g), uncertain_q=every_q) for g in groups]
     values = np.ascontiguousarray(values, dtype=np.float64)
-    out = _allocate(values.shape[0], layout)
-    for b in range(n_blocks(values.shape[0])):
-        lo, hi = b * BLOCK_SIZE, min((b + 1) * BLOCK_SIZE, values.shape[0])
-        _simulate(every, values[lo:hi], False, _UNUSED_RNG, {k: v[lo:hi] for k, v in out.items()})
+    rows = values.shape[0]
+    out = allocate(rows, layouts[0])
+    for b in range(n_blocks(rows)):
+        lo, hi = b * BLOCK_SIZE, min((b + 1) * BLOCK_SIZE, rows)
+        view = {k: v[lo:hi] for k, v in out.items()}
+        simulate(layouts[0], values[lo:hi], False, None, view)
+        for layout in layouts[1:]:
+            part = allocate(hi - lo, layout)
+            simulate(layout, values[lo:hi], False, None, part)
+            for key, value in part.items():
+                view[key] += value
+    if len(layouts) > 1:
+        from som_mc.blocks import break_even_years
+
+        out["break_even"], out["break_even_actor"] = break_even_years(out["net"])
     return out
 
 
-# Expected mode draws nothing; the kernel still takes a generator argument.
-_UNUSED_RNG = np.random.default_rng(0)
+def _check_run(draws: Any, seed: Any, mode: str) -> tuple[int, int]:
+    if isinstance(draws, bool) or not isinstance(draws, int | np.integer) or draws < 1:
+        raise InputError("draws", f"{draws!r} is not allowed; draws is a whole number >= 1")
+    if mode not in MODES:
+        raise InputError("mode", f"'{mode}' is not a mode; allowed: {', '.join(MODES)}")
+    if seed is None:
+        seed = secrets.randbits(63)
+    elif isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
+        raise InputError("seed", f"{seed!r} is not allowed; a seed is a whole number >= 0")
+    return int(draws), int(seed)
 
 
 def _default_threads() -> int:
@@ -172,41 +229,113 @@ def _default_threads() -> int:
     return int(numba.config.NUMBA_NUM_THREADS)
 
 
-def _allocate(draws: int, layout: Layout) -> dict[str, np.ndarray]:
-    T, A, C = layout.horizon, len(ACTORS), layout.profile_q.shape[0]
-    return {
-        "net": np.empty((draws, T, A)),
-        "pv": np.empty((draws, A)),
-        "pv_gain": np.empty((draws, A)),
-        "pv_cost": np.empty((draws, A)),
-        "pv_cons": np.empty((draws, C, A)),
-        "break_even": np.empty(draws),
-        "break_even_actor": np.empty((draws, A)),
-        "successes": np.empty((draws, T)),
-    }
+def _blocks_on_threads(plan: BlockPlan, threads: int) -> Iterator[tuple[int, dict]]:
+    """Blocks in order, computed on ``threads`` threads with a bounded queue: at most
+    ``2 * threads`` finished blocks wait, so memory stays flat whatever the draws."""
+    with ThreadPoolExecutor(max_workers=threads) as pool:
+        pending: deque = deque()
+        for b in range(plan.n_blocks):
+            pending.append((b, pool.submit(plan.compute, b)))
+            if len(pending) >= 2 * threads:
+                first, future = pending.popleft()
+                yield first, future.result()
+        while pending:
+            first, future = pending.popleft()
+            yield first, future.result()
 
 
-def _simulate(
-    layout: Layout,
-    x: np.ndarray,
-    cohort: bool,
-    rng: np.random.Generator,
-    out: dict[str, np.ndarray],
-    detail_gain: np.ndarray | None = None,
-    detail_cost: np.ndarray | None = None,
-) -> None:
-    from som_mc.kernels.simulate import simulate_block  # numba compiles lazily, not at import
+class _Collect:
+    """Keeps every draw: the reducer of a run that returns the full Dataset."""
 
-    if detail_gain is None:
-        detail_gain = np.zeros((0, 0, 0))
-        detail_cost = np.zeros((0, 0))
-    L = layout
-    simulate_block(
-        np.ascontiguousarray(x), L.central, L.uncertain_q, L.horizon, L.course_years,
-        L.intake_q, L.dropout_q, L.rate_q, L.gross_q, L.deadweight_q, L.persistence_q,
-        L.discount_q, L.discount_fixed, L.cost_type, L.cost_actor, L.cost_q, L.cost_mask,
-        L.cons_coef, L.profile_q, L.scale_q, L.price_q, L.price_share, cohort, rng,
-        out["net"], out["pv"], out["pv_gain"], out["pv_cost"], out["pv_cons"],
-        out["break_even"], out["break_even_actor"], out["successes"],
-        detail_gain, detail_cost,
-    )  # fmt: skip
+    def __init__(self, case: Case, plan: BlockPlan) -> None:
+        self.case, self.plan = case, plan
+        draws, layout = plan.draws, plan.layouts[0]
+        self.out = allocate(draws, layout)
+        self.out["inputs"] = np.empty((draws, len(plan.dists)))
+        if plan.subgroups:
+            G, T, A = len(plan.subgroups), layout.horizon, len(ACTORS)
+            self.out["net_sub"] = np.empty((draws, G, T, A))
+            self.out["pv_sub"] = np.empty((draws, G, A))
+            self.out["successes_sub"] = np.empty((draws, G, T))
+
+    def add(self, b: int, out: dict[str, np.ndarray]) -> None:
+        lo, hi = self.plan.bounds(b)
+        for key, value in out.items():
+            self.out[key][lo:hi] = value
+
+    def merge(self, other: _Collect) -> None:  # pragma: no cover - dask sends blocks, not these
+        raise NotImplementedError
+
+    def dataset(self, attrs: dict[str, object]) -> xr.Dataset:
+        inputs = self.out.pop("inputs")
+        return results_dataset(self.case, self.out, inputs, **attrs)
+
+
+def _summary(case: Case, plan: BlockPlan):
+    from som_mc.streaming import RunSummary
+
+    return RunSummary.for_case(case, plan)
+
+
+def _run_on_dask(
+    client: Any,
+    plan: BlockPlan,
+    reducer: Any,
+    summary_only: bool,
+    chunk_draws: int | None,
+    progress: ProgressCallback | None,
+) -> int:
+    """Compute the plan's blocks on a dask cluster, chunk by chunk, into ``reducer``.
+
+    Returns the number of workers. The chunks only group whole blocks, so the numbers do not
+    depend on them; summaries merge exactly (integer counts, per-block sums combined in block
+    order), and kept draws go to their own rows.
+    """
+    from dask.distributed import as_completed
+
+    workers = client.scheduler_info().get("workers", {})
+    slots = max(1, sum(int(w.get("nthreads", 1)) for w in workers.values()))
+    if chunk_draws is None:
+        blocks_per_chunk = max(1, -(-plan.n_blocks // (4 * slots)))
+    else:
+        if isinstance(chunk_draws, bool) or not isinstance(chunk_draws, int) or chunk_draws < 1:
+            raise InputError(
+                "chunk_draws", f"{chunk_draws!r} is not allowed; a whole number of draws >= 1"
+            )
+        blocks_per_chunk = -(-chunk_draws // BLOCK_SIZE)
+    chunks = [
+        list(range(lo, min(lo + blocks_per_chunk, plan.n_blocks)))
+        for lo in range(0, plan.n_blocks, blocks_per_chunk)
+    ]
+    plan_future = client.scatter(plan, broadcast=True)
+    task = _chunk_summary if summary_only else _chunk_blocks
+    futures = [client.submit(task, plan_future, chunk, pure=False) for chunk in chunks]
+    done = 0
+    for future in as_completed(futures):
+        result = future.result()
+        if summary_only:
+            reducer.merge(result)
+            done += result.draws
+        else:
+            for b, out in result:
+                reducer.add(b, out)
+                done += out["pv"].shape[0]
+        future.release()
+        if progress is not None:
+            progress(done, plan.draws)
+    return len(workers)
+
+
+def _chunk_blocks(plan: BlockPlan, blocks: list[int]) -> list[tuple[int, dict]]:
+    """A dask task: the outputs of some blocks, every draw kept."""
+    return [(b, plan.compute(b)) for b in blocks]
+
+
+def _chunk_summary(plan: BlockPlan, blocks: list[int]):
+    """A dask task: the summary of some blocks."""
+    from som_mc.streaming import RunSummary
+
+    summary = RunSummary.for_plan(plan)
+    for b in blocks:
+        summary.add(b, plan.compute(b))
+    return summary

@@ -10,7 +10,7 @@ import xarray as xr
 
 from som_mc._version import __version__
 from som_mc.case.load import Case
-from som_mc.conventions import ACTOR, ACTORS, CONSEQUENCE, DRAW, INPUT, YEAR
+from som_mc.conventions import ACTOR, ACTORS, CONSEQUENCE, DRAW, INPUT, SUBGROUP, YEAR
 
 __all__ = ["deterministic_dataset", "illustrative_items", "results_dataset", "summarize"]
 
@@ -87,8 +87,14 @@ def results_dataset(
     design: str,
     draws: int,
     threads: int,
+    **extra: object,
 ) -> xr.Dataset:
-    """Assemble a Monte Carlo run's kernel outputs into a Dataset."""
+    """Assemble a Monte Carlo run's kernel outputs into a Dataset.
+
+    A case with subgroups also gets ``net_by_subgroup``, ``present_value_by_subgroup`` and
+    ``successes_by_subgroup`` (dim ``subgroup``); they add up to ``net``, ``present_value``
+    and ``successes``.
+    """
     cost_total = out["pv_cost"].sum(axis=1)
     with np.errstate(divide="ignore", invalid="ignore"):
         roi = np.where(
@@ -155,11 +161,37 @@ def results_dataset(
             ),
         },
         coords={**_coords(case), DRAW: np.arange(draws), INPUT: list(case.inputs.uncertain)},
-        attrs=_provenance(case, seed=seed, draws=draws, design=design, mode=mode, threads=threads),
+        attrs=_provenance(
+            case, seed=seed, draws=draws, design=design, mode=mode, threads=threads, **extra
+        ),
     )
     ds["cumulative"] = ds["net"].cumsum(YEAR)
     ds["cumulative"].attrs = _money(case, "cumulative net budget result")
+    if "net_sub" in out:
+        _add_subgroups(ds, case, out)
     return ds
+
+
+def _add_subgroups(ds: xr.Dataset, case: Case, out: dict[str, np.ndarray]) -> None:
+    groups = case.model.subgroup
+    ds.coords[SUBGROUP] = [g.name for g in groups]
+    ds.coords["subgroup_label"] = (SUBGROUP, [g.label or g.name for g in groups])
+    ds.coords["subgroup_share"] = (SUBGROUP, [g.share for g in groups])
+    ds["net_by_subgroup"] = (
+        (DRAW, SUBGROUP, YEAR, ACTOR),
+        out["net_sub"],
+        _money(case, "net budget result by year, of each subgroup"),
+    )
+    ds["present_value_by_subgroup"] = (
+        (DRAW, SUBGROUP, ACTOR),
+        out["pv_sub"],
+        _money(case, "present value of the net result, of each subgroup", True),
+    )
+    ds["successes_by_subgroup"] = (
+        (DRAW, SUBGROUP, YEAR),
+        out["successes_sub"],
+        {"long_name": "citizens who succeed, by year and subgroup", "units": "persons"},
+    )
 
 
 def deterministic_dataset(

@@ -76,10 +76,28 @@ def iter_quantities(model: CaseModel) -> Iterator[tuple[str, Distribution]]:
         for k, dist in enumerate(line.profile):
             yield f"{stem}.profile[{k}]", dist
         yield f"{stem}.scale", line.scale
+        if line.members is not None:
+            yield f"{stem}.members", line.members
         if line.unit_price is not None:
             yield f"{stem}.unit_price", line.unit_price
         for actor, dist in (line.price or {}).items():
             yield f"{stem}.price.{actor}", dist
+    if model.extrapolation is not None:
+        yield "extrapolation.rule", model.extrapolation.rule
+        yield "extrapolation.decay", model.extrapolation.decay
+    for group in model.subgroup:
+        # A subgroup's own numbers, under its name; what it does not give it shares.
+        stem = f"subgroup.{group.name}"
+        if group.success is not None:
+            for key in ("rate", "gross_rate", "deadweight", "persistence"):
+                dist = getattr(group.success, key)
+                if dist is not None:
+                    yield f"{stem}.success.{key}", dist
+        for line in group.consequence:
+            for k, dist in enumerate(line.profile or ()):
+                yield f"{stem}.consequence.{line.key}.profile[{k}]", dist
+            if line.scale is not None:
+                yield f"{stem}.consequence.{line.key}.scale", line.scale
 
 
 def collect_inputs(model: CaseModel) -> InputSet:

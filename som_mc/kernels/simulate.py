@@ -17,6 +17,8 @@ from numba import njit
 __all__ = ["simulate_block"]
 
 _STARTUP, _OPERATING, _PER_PARTICIPANT, _PER_PARTICIPANT_YEAR = 0, 1, 2, 3
+#: Codes of the extrapolation rule beyond a profile's last year (see som_mc.layout.RULES).
+_STOP, _HOLD, _DECAY = 0, 1, 2
 
 
 @njit(cache=True, nogil=True)
@@ -32,6 +34,8 @@ def simulate_block(
     horizon,
     course_years,
     intake_q,
+    share,
+    starts_in,
     dropout_q,
     rate_q,
     gross_q,
@@ -45,7 +49,11 @@ def simulate_block(
     cost_mask,
     cons_coef,
     profile_q,
+    profile_len,
     scale_q,
+    members_q,
+    rule_q,
+    decay_q,
     price_q,
     price_share,
     cohort,
@@ -58,6 +66,7 @@ def simulate_block(
     break_even,
     break_even_actor,
     successes,
+    completions,
     detail_gain,
     detail_cost,
 ):
@@ -66,7 +75,12 @@ def simulate_block(
     Outputs (written in place, one row per draw): ``net`` (draws, T, A), ``pv``, ``pv_gain``,
     ``pv_cost`` (draws, A), ``pv_cons`` (draws, C, A), ``break_even`` (draws,) and
     ``break_even_actor`` (draws, A) as 1-based years or NaN for never, ``successes``
-    (draws, T) by year of completion. ``detail_gain`` (C, T, A) and ``detail_cost`` (T, A) are
+    (draws, T) by year of completion and ``completions`` (draws, T) of those who complete the
+    course, successful or not. ``starts_in`` (draws, T), when not empty, replaces the intake
+    (the participants of a second step in a sequence). ``share`` scales the intake and the
+    fixed costs (a subgroup's share of participants). The success rate is ``1 - prod(1 - r_j)``
+    over the rates ``r_j`` in ``rate_q`` (one rate, or several for a combination of
+    interventions). ``detail_gain`` (C, T, A) and ``detail_cost`` (T, A) are
     filled for draw 0 when they are not empty (the deterministic table).
     """
     n_draws = x.shape[0]
@@ -76,6 +90,7 @@ def simulate_block(
     k_max = profile_q.shape[1]
     n_start = intake_q.shape[0]
     want_detail = detail_gain.shape[0] > 0
+    given_starts = starts_in.shape[0] > 0
 
     vals = central.copy()
     starts = np.zeros(T)
@@ -83,7 +98,7 @@ def simulate_block(
     completed = np.zeros(T)
     active = np.zeros((T, T))  # [year of completion, years since] successes still successful
     units = np.zeros(T)
-    effect = np.zeros(k_max)
+    effect = np.zeros(max(k_max, T))
     gain = np.zeros((T, n_actor))
     cost = np.zeros((T, n_actor))
     discount = np.zeros(T)
@@ -105,9 +120,14 @@ def simulate_block(
         # Intake and the participants in a course each year.
         starts[:] = 0.0
         in_course[:] = 0.0
-        for s in range(n_start):
-            n = vals[intake_q[s]]
-            starts[s] = np.rint(n) if cohort else n
+        if given_starts:
+            for s in range(T):
+                starts[s] = starts_in[d, s]
+        else:
+            for s in range(n_start):
+                n = vals[intake_q[s]] * share
+                starts[s] = np.rint(n) if cohort else n
+        for s in range(T):
             for t in range(s, min(s + course_years, T)):
                 in_course[t] += starts[s]
 
@@ -124,15 +144,19 @@ def simulate_block(
                 elif kind == _PER_PARTICIPANT_YEAR:
                     count = in_course[t]
                 else:
-                    count = 1.0
+                    count = share
                 cost[t, a] += amount * cost_mask[i, t] * count
 
         # Completions, successes and how long successes last.
         dropout = vals[dropout_q]
-        if rate_q >= 0:
-            rate = vals[rate_q]
-        else:
-            rate = max(vals[gross_q] - vals[deadweight_q], 0.0)
+        fail = 1.0
+        for j in range(rate_q.shape[0]):
+            if rate_q[j] >= 0:
+                r = vals[rate_q[j]]
+            else:
+                r = max(vals[gross_q[j]] - vals[deadweight_q[j]], 0.0)
+            fail *= 1.0 - r
+        rate = 1.0 - fail
         persistence = _value(vals, persistence_q, 1.0)
         for t in range(T):
             s = t - course_years + 1
@@ -145,6 +169,7 @@ def simulate_block(
                 ok = done * rate
             completed[t] = ok
             successes[d, t] = ok
+            completions[d, t] = done
             active[t, 0] = ok
             for k in range(1, T - t):
                 prev = active[t, k - 1]
@@ -153,16 +178,31 @@ def simulate_block(
                 else:
                     active[t, k] = prev * persistence
 
+        # Beyond a profile's last year: stop (SØM), hold the last value, or decay geometrically.
+        rule = int(np.rint(vals[rule_q])) if rule_q >= 0 else _STOP
+        if rule == _HOLD:
+            carry = 1.0
+        elif rule == _DECAY:
+            carry = 1.0 - vals[decay_q]
+        else:
+            carry = 0.0
+        k_end = T if carry != 0.0 else k_max
+
         # Consequences: units used by all successful citizens in each calendar year, priced.
         for c in range(n_cons):
-            scale = vals[scale_q[c]]
-            for k in range(k_max):
-                effect[k] = vals[profile_q[c, k]] * scale if profile_q[c, k] >= 0 else 0.0
+            scale = vals[scale_q[c]] * _value(vals, members_q[c], 1.0)
+            for k in range(k_end):
+                if k < profile_len[c]:
+                    effect[k] = vals[profile_q[c, k]] * scale
+                elif k > 0:
+                    effect[k] = effect[k - 1] * carry
+                else:
+                    effect[k] = 0.0
             units[:] = 0.0
             for t0 in range(T):
                 if completed[t0] == 0.0:
                     continue
-                for k in range(min(k_max, T - t0)):
+                for k in range(min(k_end, T - t0)):
                     units[t0 + k] += active[t0, k] * effect[k]
             for a in range(n_actor):
                 if price_q[c, a] < 0:
