@@ -108,7 +108,7 @@ def run(
         )
     threads = threads or _default_threads()
     plan = make_plan(case, draws, seed, mode, design)
-    reducer = _summary(case, plan) if summary_only else _Collect(case, plan)
+    reducer = _Stream(case, plan) if summary_only else _Collect(case, plan)
     attrs: dict[str, object] = {
         "seed": seed,
         "draws": draws,
@@ -271,10 +271,37 @@ class _Collect:
         return results_dataset(self.case, self.out, inputs, **attrs)
 
 
-def _summary(case: Case, plan: BlockPlan):
+class _Stream:
+    """Keeps summaries only (:class:`som_mc.streaming.RunSummary`): the reducer of a run
+    with ``summary_only``."""
+
+    def __init__(self, case: Case, plan: BlockPlan) -> None:
+        self.case = case
+        self.summary = _new_summary(plan)
+
+    def add(self, b: int, out: dict[str, np.ndarray]) -> None:
+        self.summary.add(b, out)
+
+    def merge(self, other: Any) -> None:
+        self.summary.merge(other)
+
+    def dataset(self, attrs: dict[str, object]) -> xr.Dataset:
+        from som_mc.results import provenance
+
+        m = self.case.model
+        ds = self.summary.to_dataset(
+            years=np.arange(1, m.horizon + 1),
+            consequences=[c.key for c in m.consequence],
+            attrs=provenance(self.case, **attrs, summary_only=1),
+        )
+        return ds
+
+
+def _new_summary(plan: BlockPlan):
     from som_mc.streaming import RunSummary
 
-    return RunSummary.for_case(case, plan)
+    layout = plan.layouts[0]
+    return RunSummary(layout.horizon, layout.profile_q.shape[0])
 
 
 def _run_on_dask(
@@ -333,9 +360,7 @@ def _chunk_blocks(plan: BlockPlan, blocks: list[int]) -> list[tuple[int, dict]]:
 
 def _chunk_summary(plan: BlockPlan, blocks: list[int]):
     """A dask task: the summary of some blocks."""
-    from som_mc.streaming import RunSummary
-
-    summary = RunSummary.for_plan(plan)
+    summary = _new_summary(plan)
     for b in blocks:
         summary.add(b, plan.compute(b))
     return summary

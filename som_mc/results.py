@@ -12,7 +12,13 @@ from som_mc._version import __version__
 from som_mc.case.load import Case
 from som_mc.conventions import ACTOR, ACTORS, CONSEQUENCE, DRAW, INPUT, SUBGROUP, YEAR
 
-__all__ = ["deterministic_dataset", "illustrative_items", "results_dataset", "summarize"]
+__all__ = [
+    "deterministic_dataset",
+    "illustrative_items",
+    "provenance",
+    "results_dataset",
+    "summarize",
+]
 
 
 def illustrative_items(case: Case) -> list[str]:
@@ -54,7 +60,7 @@ def _money(case: Case, long_name: str, discounted: bool = False) -> dict[str, st
     }
 
 
-def _provenance(case: Case, **extra: object) -> dict[str, object]:
+def provenance(case: Case, **extra: object) -> dict[str, object]:
     m = case.model
     illustrative = illustrative_items(case)
     attrs: dict[str, object] = {
@@ -161,7 +167,7 @@ def results_dataset(
             ),
         },
         coords={**_coords(case), DRAW: np.arange(draws), INPUT: list(case.inputs.uncertain)},
-        attrs=_provenance(
+        attrs=provenance(
             case, seed=seed, draws=draws, design=design, mode=mode, threads=threads, **extra
         ),
     )
@@ -219,7 +225,7 @@ def deterministic_dataset(
             "successes": ((YEAR,), out["successes"][0], {"units": "persons"}),
         },
         coords=_coords(case),
-        attrs=_provenance(case, mode="deterministic", draws=1),
+        attrs=provenance(case, mode="deterministic", draws=1),
     )
     ds["cumulative"] = ds["net"].cumsum(YEAR)
     ds["cumulative"].attrs = _money(case, "cumulative net budget result")
