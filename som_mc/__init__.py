@@ -22,10 +22,13 @@ from som_mc._version import __version__
 from som_mc.errors import InputError, SomMcError
 
 if TYPE_CHECKING:
+    from som_mc.batch import run_batch
     from som_mc.case.load import Case, load_case
+    from som_mc.course import run_course
     from som_mc.engine import deterministic, run
     from som_mc.examples import example_path
     from som_mc.io import write_netcdf
+    from som_mc.portfolio import portfolio
     from som_mc.results import summarize
     from som_mc.sensitivity import morris, sobol, switching_values, tornado, value_of_information
 
@@ -38,7 +41,10 @@ __all__ = [
     "example_path",
     "load_case",
     "morris",
+    "portfolio",
     "run",
+    "run_batch",
+    "run_course",
     "sobol",
     "summarize",
     "switching_values",
@@ -51,6 +57,9 @@ _LAZY = {
     "Case": "som_mc.case.load",
     "load_case": "som_mc.case.load",
     "run": "som_mc.engine",
+    "run_batch": "som_mc.batch",
+    "run_course": "som_mc.course",
+    "portfolio": "som_mc.portfolio",
     "deterministic": "som_mc.engine",
     "example_path": "som_mc.examples",
     "write_netcdf": "som_mc.io",

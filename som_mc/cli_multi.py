@@ -1,0 +1,130 @@
+"""Command-line commands that run more than one case: ``course``, ``compare`` and ``batch``."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+from som_mc.conventions import MODES
+
+__all__ = ["add_parsers", "dispatch"]
+
+
+def add_parsers(sub: argparse._SubParsersAction) -> None:
+    """Add the commands' parsers to the ``som-mc`` parser."""
+    course = sub.add_parser("course", help="several interventions in sequence or combination")
+    course.add_argument("course", type=Path, help="course file (TOML with [[step]] tables)")
+    compare = sub.add_parser(
+        "compare", help="portfolio: which intervention is best, on the same draws"
+    )
+    compare.add_argument(
+        "options", nargs="+", help="NAME=CASE.toml or example names (at least two)"
+    )
+    batch = sub.add_parser("batch", help="run every row of a table of cases, summaries only")
+    batch.add_argument("table", type=Path, help="CSV: a case column and input columns")
+    batch.add_argument("--scheduler", default=None, help="dask scheduler ADDRESS")
+    batch.add_argument("--out", type=Path, default=None, help="netCDF of the summaries")
+    batch.add_argument("--force", action="store_true", help="replace an existing output file")
+    for p in (course, compare, batch):
+        p.add_argument("--draws", type=int, default=10_000, help="draws (default 10000)")
+        p.add_argument("--seed", type=int, default=0, help="seed (default 0)")
+        p.add_argument("--mode", choices=MODES, default="expected", help="expected or cohort")
+        p.add_argument("--quiet", action="store_true", help="no progress display")
+
+
+def dispatch(args: argparse.Namespace) -> int:
+    """Run one of the commands; returns the exit status."""
+    from som_mc.console import print_summary
+    from som_mc.results import summarize
+
+    console = Console()
+    if args.command == "course":
+        from som_mc.course import run_course
+
+        ds = run_course(args.course, draws=args.draws, seed=args.seed, mode=args.mode)
+        summary = summarize(ds)
+        summary.attrs.update(discount_rate="as in the steps", design="random")
+        print_summary(summary, console)
+        _by_part(console, ds.present_value_by_step, "step")
+        return 0
+    if args.command == "compare":
+        from som_mc.portfolio import portfolio
+
+        ds = portfolio(_options(args.options), draws=args.draws, seed=args.seed, mode=args.mode)
+        _comparison(console, ds)
+        return 0
+    from som_mc.batch import run_batch
+    from som_mc.cli import _ask_overwrite, connect, progress_bar
+    from som_mc.io import write_netcdf
+
+    if args.out is not None and args.out.exists() and not args.force:
+        args.force = _ask_overwrite(args.out)
+    with connect(args.scheduler) as client, progress_bar("rows", 1, args.quiet) as tick:
+        ds = run_batch(args.table, args.draws, args.seed, args.mode, client=client, progress=tick)
+    table = Table(title=f"Batch: P(present value > 0) and mean, {args.draws:,} draws per row")
+    table.add_column("row")
+    for actor in ds.actor.values:
+        table.add_column(f"{actor}", justify="right")
+    for i in range(ds.sizes["row"]):
+        row = ds.isel(row=i)
+        table.add_row(
+            str(row.label.item()),
+            *(
+                f"{float(row.p_positive.sel(actor=a)):.0%} / "
+                f"{float(row.pv_mean.sel(actor=a)) / 1000:,.0f}k"
+                for a in ds.actor.values
+            ),
+        )
+    console.print(table)
+    if args.out is not None:
+        console.print(f"Summaries written to {write_netcdf(ds, args.out, overwrite=args.force)}")
+    return 0
+
+
+def _options(specs: list[str]) -> dict[str, object]:
+    from som_mc.errors import SomMcError
+    from som_mc.examples import example_path
+
+    out: dict[str, object] = {}
+    for spec in specs:
+        name, _, path = spec.partition("=")
+        out[name] = Path(path) if path else example_path(name)
+    if len(out) < 2:
+        raise SomMcError("compare needs at least two options, e.g. cti=cti.toml hf=hf.toml")
+    return out
+
+
+def _by_part(console: Console, pv, dim: str) -> None:
+    table = Table(title=f"Mean present value by {dim}, 1,000 DKK")
+    table.add_column(dim)
+    for actor in pv.actor.values:
+        table.add_column(str(actor), justify="right")
+    means = pv.mean("draw")
+    for part in means[dim].values:
+        table.add_row(
+            str(part),
+            *(f"{float(means.sel({dim: part, 'actor': a})) / 1000:,.0f}" for a in pv.actor.values),
+        )
+    console.print(table)
+
+
+def _comparison(console: Console, ds) -> None:
+    table = Table(title=f"Which option is best? {ds.attrs['draws']:,} draws on shared inputs")
+    table.add_column("option")
+    table.add_column("actor")
+    for col in ("mean PV, 1,000 DKK", "P(best)", "expected loss, 1,000 DKK"):
+        table.add_column(col, justify="right")
+    for option in ds.option.values:
+        for actor in ds.actor.values:
+            s = ds.sel(option=option, actor=actor)
+            table.add_row(
+                str(option),
+                str(actor),
+                f"{float(s.pv_mean) / 1000:,.0f}",
+                f"{float(s.p_best):.1%}",
+                f"{float(s.expected_loss) / 1000:,.0f}",
+            )
+    console.print(table)

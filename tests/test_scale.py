@@ -1,0 +1,115 @@
+"""Runs beyond one machine's memory and one machine: streaming summaries, dask, batches."""
+
+from __future__ import annotations
+
+import resource
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+import xarray as xr
+
+from som_mc import run
+from som_mc.batch import run_batch
+from som_mc.cli import main
+from som_mc.examples import example_path
+
+CTI = example_path("cti")
+
+
+def test_summary_only_matches_the_kept_draws():
+    """Summaries accumulated block by block equal those of the kept draws: means to 1e-9,
+    P(PV > 0) exactly (integer counts), quantiles within the sketch's stated relative accuracy
+    of numpy's exact order statistic (method "lower", the rank DDSketch uses)."""
+    full = run(CTI, draws=30_000, seed=4, mode="cohort")
+    summary = run(CTI, draws=30_000, seed=4, mode="cohort", summary_only=True)
+    pv = full.present_value
+    np.testing.assert_allclose(summary.pv_mean.sel(actor=list(pv.actor.values)), pv.mean("draw"))
+    np.testing.assert_array_equal(
+        summary.p_positive.sel(actor="stat"), (pv.sel(actor="stat") > 0).mean()
+    )
+    alpha = summary.attrs["quantile_relative_accuracy"]
+    for q in summary["quantile"].values:
+        exact = np.quantile(pv.sel(actor="kommune"), q, method="lower")
+        got = float(summary.pv_quantile.sel(actor="kommune", quantile=q))
+        assert abs(got - exact) <= alpha * abs(exact) + 1.0
+
+
+@pytest.mark.parametrize("summary_only", [False, True])
+def test_threads_do_not_change_the_numbers(summary_only):
+    """Blocks keyed by index: 1 and 2 threads give bit-identical results."""
+    one = run(CTI, draws=20_000, seed=8, mode="cohort", threads=1, summary_only=summary_only)
+    two = run(CTI, draws=20_000, seed=8, mode="cohort", threads=2, summary_only=summary_only)
+    xr.testing.assert_identical(one.drop_attrs(), two.drop_attrs())
+
+
+def test_dask_and_single_process_are_identical_for_two_chunkings():
+    """LocalCluster with 2 worker processes: kept draws and summaries are bit-identical to
+    the single-process run for chunks of one block and of three blocks."""
+    distributed = pytest.importorskip("dask.distributed")
+    local = run(CTI, draws=20_000, seed=3, mode="cohort")
+    local_summary = run(CTI, draws=20_000, seed=3, mode="cohort", summary_only=True)
+    with (
+        distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as cluster,
+        distributed.Client(cluster) as client,
+    ):
+        for chunk in (4096, 3 * 4096):
+            remote = run(CTI, draws=20_000, seed=3, mode="cohort", client=client, chunk_draws=chunk)
+            xr.testing.assert_identical(remote.drop_attrs(), local.drop_attrs())
+            summary = run(
+                CTI, draws=20_000, seed=3, mode="cohort", client=client, chunk_draws=chunk,
+                summary_only=True,
+            )  # fmt: skip
+            xr.testing.assert_identical(summary.drop_attrs(), local_summary.drop_attrs())
+        assert remote.attrs["dask_workers"] == 2
+
+
+def test_batch_runs_every_row_with_its_inputs(tmp_path):
+    """A table of example:cti rows with different intakes: each row is the same as a run of
+    the case with that input fixed (same seed), and more participants cost more."""
+    table = tmp_path / "batch.csv"
+    table.write_text(
+        "case,label,intake.participants[0]\nexample:cti,Aarhus,25\nexample:cti,Odense,50\n",
+        encoding="utf-8",
+    )
+    ds = run_batch(table, draws=5000, seed=2)
+    assert ds.label.values.tolist() == ["Aarhus", "Odense"]
+    cost = ds.cost_pv_mean.sel(actor="kommune").values
+    assert cost[1] > cost[0]
+    from som_mc.batch import override_inputs
+    from som_mc.case.load import load_case
+
+    direct = run(
+        override_inputs(load_case(CTI), {"intake.participants[0]": 50.0}),
+        draws=5000, seed=2, summary_only=True,
+    )  # fmt: skip
+    row = ds.isel(row=1).drop_vars(["row", "label", "case_name"]).drop_attrs()
+    xr.testing.assert_identical(row, direct.drop_attrs())
+
+
+def test_batch_errors_name_the_line_and_column(tmp_path, capsys):
+    table = tmp_path / "batch.csv"
+    table.write_text("case,success.rat\nexample:cti,0.3\n", encoding="utf-8")
+    assert main(["batch", str(table), "--draws", "100", "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert "batch.csv" in err and "line 2.success.rat" in err and "som-mc inputs" in err
+
+
+@pytest.mark.slow
+def test_ten_million_draws_stay_under_1_5_gb():
+    """`som-mc run` of 10^7 draws with streaming summaries: peak resident memory of the
+    process (getrusage of the child) under 1.5 GB."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    done = subprocess.run(
+        [sys.executable, "-m", "som_mc.cli", "run", "--example", "cti", "--draws", "10000000",
+         "--summary-only", "--no-save", "--quiet", "--seed", "1"],
+        capture_output=True, text=True, timeout=1800, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "10,000,000 draws" in done.stdout
+    peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    assert peak_kb >= before
+    assert peak_kb * 1024 < 1.5 * 2**30, f"peak {peak_kb / 2**20:.2f} GB"
