@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from som_mc.course import run_course
     from som_mc.engine import deterministic, run
     from som_mc.examples import example_path
+    from som_mc.followup import update
     from som_mc.io import write_netcdf
     from som_mc.portfolio import portfolio
     from som_mc.results import summarize
@@ -49,6 +50,7 @@ __all__ = [
     "summarize",
     "switching_values",
     "tornado",
+    "update",
     "value_of_information",
     "write_netcdf",
 ]
@@ -60,6 +62,7 @@ _LAZY = {
     "run_batch": "som_mc.batch",
     "run_course": "som_mc.course",
     "portfolio": "som_mc.portfolio",
+    "update": "som_mc.followup",
     "deterministic": "som_mc.engine",
     "example_path": "som_mc.examples",
     "write_netcdf": "som_mc.io",

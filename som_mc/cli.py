@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 from som_mc.conventions import DESIGNS, MODES
@@ -42,6 +43,17 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--no-save", action="store_true", help="print the summary, write no file")
     run.add_argument("--force", action="store_true", help="replace an existing output file")
     run.add_argument("--quiet", action="store_true", help="no progress bar")
+    run.add_argument(
+        "--summary-only",
+        action="store_true",
+        help="keep summaries, not draws (memory flat in draws; for 10^6 draws and more)",
+    )
+    run.add_argument(
+        "--scheduler", default=None, help="dask scheduler ADDRESS: run the draws on that cluster"
+    )
+    run.add_argument(
+        "--chunk-draws", type=int, default=None, help="draws per dask task (numbers unchanged)"
+    )
 
     sens = sub.add_parser(
         "sensitivity", help="which input drives the result, and which is worth knowing better"
@@ -80,6 +92,9 @@ def _parser() -> argparse.ArgumentParser:
     sens.add_argument("--trajectories", type=int, default=20, help="Morris trajectories")
     sens.add_argument("--seed", type=int, default=0, help="seed (default 0)")
     sens.add_argument(
+        "--scheduler", default=None, help="dask scheduler ADDRESS for the Sobol' design"
+    )
+    sens.add_argument(
         "--out", type=Path, default=None, help="netCDF file (default CASE_sensitivity.nc)"
     )
     sens.add_argument("--no-save", action="store_true", help="print only, write no file")
@@ -106,6 +121,9 @@ def _parser() -> argparse.ArgumentParser:
     template.add_argument("--example", default=None, help="fill it in from a shipped example")
     template.add_argument("--force", action="store_true", help="replace an existing file")
 
+    from som_mc.cli_update import add_update_parser
+
+    add_update_parser(sub)
     inputs = sub.add_parser("inputs", help="list a case's inputs and their distributions")
     _case_args(inputs)
     check = sub.add_parser("check", help="validate a case file and say what is wrong")
@@ -126,7 +144,45 @@ def _parser() -> argparse.ArgumentParser:
     kb_validate = kb_sub.add_parser("validate", help="check every file, figure and example case")
     kb_validate.add_argument("--path", type=Path, default=None, help="a knowledge folder")
     kb_validate.add_argument("--presets", type=Path, default=None, help="a presets folder")
+    from som_mc.cli_multi import add_parsers
+
+    add_parsers(sub)
     return parser
+
+
+@contextmanager
+def progress_bar(what: str, total: int, quiet: bool) -> Iterator[Callable[[int, int], None]]:
+    """A rich progress bar; yields the callback that moves it (done, total)."""
+    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+    with Progress(
+        TextColumn(what),
+        BarColumn(),
+        TextColumn("{task.completed:,}/{task.total:,}"),
+        TimeRemainingColumn(),
+        transient=True,
+        disable=quiet,
+    ) as bar:
+        task = bar.add_task(what, total=total)
+        yield lambda done, _total: bar.update(task, completed=done)
+
+
+@contextmanager
+def connect(address: str | None) -> Iterator[object]:
+    """A dask client of the scheduler at ``address``, or None for local threads."""
+    if address is None:
+        yield None
+        return
+    try:
+        from dask.distributed import Client
+    except ImportError:
+        raise SomMcError("--scheduler needs dask.distributed: pip install 'som-mc[dask]'") from None
+    try:
+        client = Client(address, timeout=10)
+    except OSError as err:
+        raise SomMcError(f"--scheduler {address}: cannot connect ({err})") from None
+    with client:
+        yield client
 
 
 def _case_args(parser: argparse.ArgumentParser) -> None:
@@ -172,6 +228,10 @@ def _dispatch(args: argparse.Namespace) -> int:
 
     if args.command == "knowledge":
         return _knowledge(args)
+    if args.command in ("course", "compare", "batch"):
+        from som_mc.cli_multi import dispatch
+
+        return dispatch(args)
     if args.command == "template":
         from som_mc.examples import example_path
         from som_mc.excel import write_template
@@ -197,6 +257,10 @@ def _dispatch(args: argparse.Namespace) -> int:
         return _sensitivity(case, path, args)
     if args.command == "report":
         return _report(case, args)
+    if args.command == "update":
+        from som_mc.cli_update import run_update
+
+        return run_update(case, path, args)
 
     from som_mc.engine import deterministic
     from som_mc.io import write_netcdf
@@ -212,7 +276,7 @@ def _dispatch(args: argparse.Namespace) -> int:
         print_deterministic(ds)
     else:
         ds = _run_with_progress(case, args)
-        print_summary(summarize(ds))
+        print_summary(ds if args.summary_only else summarize(ds))
     if out is not None:
         print(f"Results written to {write_netcdf(ds, out, overwrite=args.force)}")
     return 0
@@ -239,7 +303,7 @@ def _sensitivity(case, path: Path, args: argparse.Namespace) -> int:
         args.force = _ask_overwrite(out)
     console = Console(stderr=True, quiet=args.quiet)
     results: dict[str, xr.Dataset] = {}
-    with console.status("") as status:
+    with connect(args.scheduler) as client, console.status("") as status:
         for method in methods:
             status.update(f"{method} ...")
             if method == "sobol":
@@ -251,6 +315,7 @@ def _sensitivity(case, path: Path, args: argparse.Namespace) -> int:
                     replicates=args.replicates,
                     second_order=args.second_order,
                     by_year=args.by_year,
+                    client=client,
                 )
             elif method == "tornado":
                 results[method] = tornado(case)
@@ -372,19 +437,12 @@ def _ask_overwrite(path: Path) -> bool:
 
 
 def _run_with_progress(case, args: argparse.Namespace):
-    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
-
     from som_mc.engine import run
 
-    with Progress(
-        TextColumn("simulating"),
-        BarColumn(),
-        TextColumn("{task.completed:,}/{task.total:,} draws"),
-        TimeRemainingColumn(),
-        transient=True,
-        disable=args.quiet,
-    ) as bar:
-        task = bar.add_task("run", total=args.draws)
+    with (
+        connect(args.scheduler) as client,
+        progress_bar("simulating", args.draws, args.quiet) as tick,
+    ):
         return run(
             case,
             draws=args.draws,
@@ -392,7 +450,10 @@ def _run_with_progress(case, args: argparse.Namespace):
             mode=args.mode,
             design=args.design,
             threads=args.threads,
-            progress=lambda done, total: bar.update(task, completed=done),
+            progress=tick,
+            summary_only=args.summary_only,
+            client=client,
+            chunk_draws=args.chunk_draws,
         )
 
 

@@ -72,7 +72,7 @@ def test_bad_rule_is_a_clear_error(base_case):
     with pytest.raises(InputError, match=r"extrapolation\.rule.*'fade' is not a rule"):
         load_case(base_case)
     base_case["extrapolation"] = {"rule": {"hold": 0.5, "stop": 0.4}}
-    with pytest.raises(InputError, match="add up to 0.9"):
+    with pytest.raises(InputError, match=r"add up to 0\.9"):
         load_case(base_case)
 
 
@@ -144,7 +144,7 @@ def test_subgroup_with_its_own_success_rate(base_case):
 def test_subgroup_errors_name_the_field(base_case):
     case = _with_subgroups(base_case)
     case["subgroup"][1]["share"] = 0.5
-    with pytest.raises(InputError, match="subgroup.*add up to 0.9"):
+    with pytest.raises(InputError, match=r"subgroup.*add up to 0\.9"):
         load_case(case)
     case = _with_subgroups(base_case, consequence=[{"key": "prison_days", "scale": 2}])
     with pytest.raises(InputError, match=r"subgroup\[0\]\.consequence\[0\]\.key"):
@@ -233,3 +233,18 @@ def test_portfolio_probabilities_sum_to_one_and_match_a_direct_count(base_case):
     direct = [np.mean(best == i) for i in range(2)]
     np.testing.assert_allclose(ds.p_best.sel(actor="kommune").values, direct)
     assert 0.1 < direct[0] < 0.95  # a real comparison, not a foregone one
+
+
+def test_subgroup_success_from_a_study(base_case):
+    """A subgroup's own success may name an effect study: it resolves to the same
+    distribution as the top-level success would (the conversion itself is tested in
+    test_evidence)."""
+    effect = {"study": "cti_herman_2011_homelessness", "baseline": 0.6, "outcome": "adverse"}
+    top = load_case(dict(base_case, success={"effect": effect}))
+    case = _with_subgroups(base_case, success={"effect": dict(effect)})
+    loaded = load_case(case)
+    assert loaded.inputs["subgroup.young.success.rate"] == top.inputs["success.rate"]
+    assert any(note.startswith("subgroup young:") for note in loaded.notes)
+    bad = _with_subgroups(base_case, success={"effect": {"study": "nope", "baseline": 0.6}})
+    with pytest.raises(InputError, match=r"subgroup\[0\]\.success\.effect"):
+        load_case(bad)

@@ -44,27 +44,42 @@ def test_threads_do_not_change_the_numbers(summary_only):
     xr.testing.assert_identical(one.drop_attrs(), two.drop_attrs())
 
 
-def test_dask_and_single_process_are_identical_for_two_chunkings():
-    """LocalCluster with 2 worker processes: kept draws and summaries are bit-identical to
-    the single-process run for chunks of one block and of three blocks."""
+@pytest.fixture(scope="module")
+def client():
+    """A LocalCluster of 2 worker processes, one thread each."""
     distributed = pytest.importorskip("dask.distributed")
-    local = run(CTI, draws=20_000, seed=3, mode="cohort")
-    local_summary = run(CTI, draws=20_000, seed=3, mode="cohort", summary_only=True)
     with (
         distributed.LocalCluster(
             n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
         ) as cluster,
         distributed.Client(cluster) as client,
     ):
-        for chunk in (4096, 3 * 4096):
-            remote = run(CTI, draws=20_000, seed=3, mode="cohort", client=client, chunk_draws=chunk)
-            xr.testing.assert_identical(remote.drop_attrs(), local.drop_attrs())
-            summary = run(
-                CTI, draws=20_000, seed=3, mode="cohort", client=client, chunk_draws=chunk,
-                summary_only=True,
-            )  # fmt: skip
-            xr.testing.assert_identical(summary.drop_attrs(), local_summary.drop_attrs())
-        assert remote.attrs["dask_workers"] == 2
+        yield client
+
+
+def test_dask_and_single_process_are_identical_for_two_chunkings(client):
+    """LocalCluster with 2 worker processes: kept draws and summaries are bit-identical to
+    the single-process run for chunks of one block and of three blocks."""
+    local = run(CTI, draws=20_000, seed=3, mode="cohort")
+    local_summary = run(CTI, draws=20_000, seed=3, mode="cohort", summary_only=True)
+    for chunk in (4096, 3 * 4096):
+        remote = run(CTI, draws=20_000, seed=3, mode="cohort", client=client, chunk_draws=chunk)
+        xr.testing.assert_identical(remote.drop_attrs(), local.drop_attrs())
+        summary = run(
+            CTI, draws=20_000, seed=3, mode="cohort", client=client, chunk_draws=chunk,
+            summary_only=True,
+        )  # fmt: skip
+        xr.testing.assert_identical(summary.drop_attrs(), local_summary.drop_attrs())
+    assert remote.attrs["dask_workers"] == 2
+
+
+def test_sobol_on_dask_is_identical_to_local(client):
+    """The Sobol' design evaluated on the cluster, chunk by chunk, gives the same indices."""
+    from som_mc.sensitivity.analysis import sobol
+
+    local = sobol(CTI, n=512, seed=1, replicates=2)
+    remote = sobol(CTI, n=512, seed=1, replicates=2, client=client)
+    xr.testing.assert_identical(remote, local)
 
 
 def test_batch_runs_every_row_with_its_inputs(tmp_path):
@@ -113,3 +128,30 @@ def test_ten_million_draws_stay_under_1_5_gb():
     peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     assert peak_kb >= before
     assert peak_kb * 1024 < 1.5 * 2**30, f"peak {peak_kb / 2**20:.2f} GB"
+
+
+def test_cli_scheduler_runs_on_the_cluster_with_the_same_numbers(client, tmp_path):
+    """`som-mc run --scheduler ADDRESS` writes the same draws as a local run."""
+    out = tmp_path / "remote.nc"
+    args = ["run", "--example", "cti", "--draws", "5000", "--seed", "9", "--quiet"]
+    assert main([*args, "--scheduler", client.scheduler.address, "--out", str(out)]) == 0
+    remote = xr.load_dataset(out)
+    local = run(CTI, draws=5000, seed=9)
+    np.testing.assert_array_equal(remote.present_value, local.present_value)
+    assert remote.attrs["dask_workers"] == 2
+
+
+def test_cli_scheduler_unreachable_is_one_line(capsys):
+    assert main(["run", "--example", "cti", "--scheduler", "tcp://127.0.0.1:9", "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("som-mc: --scheduler tcp://127.0.0.1:9: cannot connect")
+    assert "Traceback" not in err
+
+
+def test_cli_summary_only_prints_the_summary(capsys, tmp_path):
+    out = tmp_path / "summary.nc"
+    args = ["run", "--example", "cti", "--draws", "20000", "--summary-only", "--quiet"]
+    assert main([*args, "--seed", "1", "--out", str(out)]) == 0
+    assert "20,000 draws" in capsys.readouterr().out
+    ds = xr.load_dataset(out)
+    assert "draw" not in ds.dims and ds.attrs["summary_only"] == 1

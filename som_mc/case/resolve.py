@@ -26,6 +26,7 @@ import difflib
 from typing import Any
 
 from som_mc.errors import InputError
+from som_mc.evidence import resolve_success_effect
 from som_mc.knowledge.base import Knowledge
 from som_mc.knowledge.presets import apply_preset
 
@@ -44,6 +45,16 @@ def resolve_case(data: dict, kb: Knowledge) -> tuple[dict, list[str]]:
     """
     data = _expand_presets(copy.deepcopy(data), "", kb)
     notes: list[str] = []
+    if isinstance(data.get("success"), dict):  # effect = {...}: a study's effect size → rate
+        note = resolve_success_effect(data["success"], kb.effects)
+        notes += [note] if note else []
+    for i, group in enumerate(data.get("subgroup") or ()):  # a subgroup's own success too
+        if isinstance(group, dict) and isinstance(group.get("success"), dict):
+            try:
+                note = resolve_success_effect(group["success"], kb.effects)
+            except InputError as err:
+                raise err.under(f"subgroup[{i}]") from None
+            notes += [f"subgroup {group.get('name', '?')}: {note}"] if note else []
     lines = data.get("consequence")
     if isinstance(lines, list):
         group = kb.target_groups.get(data.get("target_group", ""))

@@ -23,7 +23,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from som_mc.distributions import Distribution, from_spec
+from som_mc.distributions import Choice, Distribution, from_spec
 from som_mc.errors import InputError
 
 __all__ = [
@@ -31,8 +31,10 @@ __all__ = [
     "ConsequenceLine",
     "CorrelationBlock",
     "CostLine",
+    "Extrapolation",
     "Intake",
     "Quantity",
+    "Subgroup",
     "Success",
 ]
 
@@ -177,6 +179,8 @@ class Success(_Strict):
     who would have reached the goal anyway); the net rate is then
     ``max(gross_rate - deadweight, 0)``. ``persistence`` is the annual probability that a
     success lasts another year (1 = SØM's convention, where relapse is inside the profiles).
+    A case file may also give ``effect = {...}`` (a study's effect size and a baseline rate);
+    the loader turns it into ``rate`` before validation (see :mod:`som_mc.evidence`).
     """
 
     rate: Probability | None = None
@@ -198,7 +202,11 @@ class Success(_Strict):
             raise PydanticCustomError(
                 "success_form",
                 "{message}",
-                {"message": "rate is required (or gross_rate and deadweight)", "sub": ""},
+                {
+                    "message": "rate is required (or gross_rate and deadweight), "
+                    "or effect = { ... }, a study's effect size",
+                    "sub": "",
+                },
             )
         return self
 
@@ -213,6 +221,9 @@ class ConsequenceLine(_Strict):
     pays (or, for revenue, receives), each its own input; or ``unit_price`` gives the whole
     public cost of one unit, one input, and ``split`` the fixed shares of the actors
     (reimbursement rules: the state's 50 % of a shelter day).
+    ``members`` makes it a consequence for the family: the profile is per affected household
+    member (a child of a parent who leaves substance abuse), and ``members`` is the number of
+    members affected per successful citizen, which may be uncertain.
     """
 
     key: Annotated[StrictStr, Field(pattern=r"^[a-z][a-z0-9_]*$")]
@@ -222,6 +233,7 @@ class ConsequenceLine(_Strict):
     kind: Literal["expenditure", "revenue"]
     profile: list[Quantity] = Field(min_length=1, max_length=50)
     scale: Quantity = Field(default_factory=lambda: from_spec(1.0, field=""))
+    members: NonNegative | None = None
     price: dict[Actor, Quantity] | None = Field(default=None, min_length=1)
     unit_price: Quantity | None = None
     split: dict[Actor, Number] | None = Field(default=None, min_length=1)
@@ -247,6 +259,100 @@ class ConsequenceLine(_Strict):
         return self
 
 
+#: The extrapolation rules, in the order of their codes in the kernel (som_mc.layout.RULES).
+RULE_NAMES = ("stop", "hold", "decay")
+
+
+def _parse_rule(value: Any) -> Distribution:
+    """``"decay"``, or weights of several rules ``{hold = 0.3, decay = 0.5, stop = 0.2}``."""
+    allowed = ", ".join(RULE_NAMES)
+    if isinstance(value, str):
+        if value not in RULE_NAMES:
+            raise PydanticCustomError(
+                "quantity",
+                "{message}",
+                {"message": f"'{value}' is not a rule; allowed: {allowed}", "sub": ""},
+            )
+        value = {value: 1.0}
+    if not isinstance(value, dict) or not value:
+        raise PydanticCustomError(
+            "quantity",
+            "{message}",
+            {
+                "message": f"{value!r} is not allowed; give a rule ({allowed}) or a table of "
+                "their probabilities, e.g. {hold = 0.3, decay = 0.5, stop = 0.2}",
+                "sub": "",
+            },
+        )
+    for name, weight in value.items():
+        if name not in RULE_NAMES:
+            raise PydanticCustomError(
+                "quantity",
+                "{message}",
+                {"message": f"'{name}' is not a rule; allowed: {allowed}", "sub": name},
+            )
+        if isinstance(weight, bool) or not isinstance(weight, int | float) or not 0 < weight <= 1:
+            raise PydanticCustomError(
+                "quantity",
+                "{message}",
+                {"message": f"{weight!r} is not a probability in (0, 1]", "sub": name},
+            )
+    total = sum(value.values())
+    if abs(total - 1.0) > 1e-9:
+        raise PydanticCustomError(
+            "quantity",
+            "{message}",
+            {"message": f"the probabilities add up to {total:g}; they must add up to 1", "sub": ""},
+        )
+    chosen = [name for name in RULE_NAMES if name in value]
+    return Choice(
+        tuple(float(RULE_NAMES.index(n)) for n in chosen),
+        tuple(float(value[n]) for n in chosen),
+        tuple(chosen),
+    )
+
+
+class Extrapolation(_Strict):
+    """What a consequence does after the last year of its profile, up to the horizon.
+
+    ``rule`` is ``stop`` (SØM: no effect after the profile's years), ``hold`` (the last year's
+    change goes on), or ``decay`` (the last year's change shrinks by ``decay`` a year). When
+    nobody knows which, give each rule a probability: the rule is then an uncertain input
+    (``extrapolation.rule``) and the sensitivity analysis shows its weight.
+    """
+
+    rule: Annotated[Distribution, PlainValidator(_parse_rule)]
+    decay: Probability = Field(default_factory=lambda: from_spec(0.0, field=""))
+    source: StrictStr = ""
+    illustrative: StrictBool = False
+
+
+class SubgroupConsequence(_Strict):
+    """A subgroup's own profile or scale of one of the case's consequences."""
+
+    key: StrictStr
+    profile: list[Quantity] | None = Field(default=None, min_length=1, max_length=50)
+    scale: Quantity | None = None
+
+
+class Subgroup(_Strict):
+    """A part of the participants (an age band, a gender) with its own numbers.
+
+    ``share`` is the subgroup's share of the intake (the shares add up to 1); fixed costs
+    (start-up, operating) are attributed to subgroups by the same shares. ``success`` and
+    ``consequence`` replace the case's own for this subgroup; what a subgroup does not give it
+    shares with the others (the same input, so the same draw).
+    """
+
+    name: Annotated[StrictStr, Field(pattern=r"^[a-z][a-z0-9_]*$")]
+    label: StrictStr = ""
+    share: Annotated[Number, Field(gt=0, le=1)]
+    success: Success | None = None
+    consequence: list[SubgroupConsequence] = Field(default_factory=list)
+    source: StrictStr = ""
+    illustrative: StrictBool = False
+
+
 class CorrelationBlock(_Strict):
     """Spearman rank correlation between named inputs, through a Gaussian copula."""
 
@@ -268,6 +374,8 @@ class CaseModel(_Strict):
     cost: list[CostLine] = Field(min_length=1)
     success: Success
     consequence: list[ConsequenceLine] = Field(min_length=1)
+    extrapolation: Extrapolation | None = None
+    subgroup: list[Subgroup] = Field(default_factory=list)
     correlation: list[CorrelationBlock] = Field(default_factory=list)
 
     @model_validator(mode="after")
@@ -289,7 +397,24 @@ class CaseModel(_Strict):
                         f"cost[{i}].years",
                         f"year {year} is beyond the horizon; allowed: 1 to {self.horizon}",
                     )
+        self._check_subgroups(keys)
         return self
+
+    def _check_subgroups(self, keys: list[str]) -> None:
+        names = [g.name for g in self.subgroup]
+        for i, group in enumerate(self.subgroup):
+            if group.name in names[:i]:
+                raise _located(f"subgroup[{i}].name", f"'{group.name}' is used twice")
+            for j, line in enumerate(group.consequence):
+                if line.key not in keys:
+                    raise _located(
+                        f"subgroup[{i}].consequence[{j}].key",
+                        f"'{line.key}' is not a consequence of the case; allowed: "
+                        + ", ".join(keys),
+                    )
+        total = sum(g.share for g in self.subgroup)
+        if self.subgroup and abs(total - 1.0) > 1e-9:
+            raise _located("subgroup", f"the shares add up to {total:g}; they must add up to 1")
 
 
 def _located(field: str, message: str) -> PydanticCustomError:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import xarray as xr
@@ -47,6 +48,7 @@ def sobol(
     second_order: bool = False,
     replicates: int = 4,
     by_year: bool = False,
+    client: Any = None,
 ) -> xr.Dataset:
     """Sobol' first-order and total indices of the present values (and yearly net results).
 
@@ -66,6 +68,8 @@ def sobol(
         (a row bootstrap would overstate the error of a scrambled Sobol' design).
     by_year : bool
         Also give indices for each year's net result (indices over time).
+    client : dask.distributed.Client, optional
+        Evaluate the design on this dask cluster (same indices as a local run).
 
     Returns
     -------
@@ -92,6 +96,7 @@ def sobol(
         second_order=second_order,
         replicates=replicates,
         names=case.inputs.uncertain,
+        client=client,
     )
     n_out = len(f.output_names)
 
