@@ -122,7 +122,7 @@ def break_even_years(net: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     >>> net = np.array([[[-5.0, 1.0], [3.0, 0.0], [4.0, 0.0]]])
     >>> total, by_actor = break_even_years(net)
     >>> total.tolist(), by_actor.tolist()
-    [[3.0], [[3.0, 1.0]]]
+    ([3.0], [[3.0, 1.0]])
     """
     cumulative = np.cumsum(net, axis=1)
 
