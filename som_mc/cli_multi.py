@@ -8,6 +8,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
+from som_mc.console import _illustrative_note
 from som_mc.conventions import MODES
 
 __all__ = ["add_parsers", "dispatch"]
@@ -16,7 +17,10 @@ __all__ = ["add_parsers", "dispatch"]
 def add_parsers(sub: argparse._SubParsersAction) -> None:
     """Add the commands' parsers to the ``som-mc`` parser."""
     course = sub.add_parser("course", help="several interventions in sequence or combination")
-    course.add_argument("course", type=Path, help="course file (TOML with [[step]] tables)")
+    course.add_argument(
+        "course", nargs="?", type=Path, help="course file (TOML with [[step]] tables)"
+    )
+    course.add_argument("--example", help="a shipped example course, e.g. cti_then_housing_first")
     compare = sub.add_parser(
         "compare", help="portfolio: which intervention is best, on the same draws"
     )
@@ -44,9 +48,9 @@ def dispatch(args: argparse.Namespace) -> int:
     if args.command == "course":
         from som_mc.course import run_course
 
-        ds = run_course(args.course, draws=args.draws, seed=args.seed, mode=args.mode)
+        ds = run_course(_course_path(args), draws=args.draws, seed=args.seed, mode=args.mode)
         summary = summarize(ds)
-        summary.attrs.update(discount_rate="as in the steps", design="random")
+        summary.attrs.update(design="random")
         print_summary(summary, console)
         _by_part(console, ds.present_value_by_step, "step")
         return 0
@@ -82,6 +86,17 @@ def dispatch(args: argparse.Namespace) -> int:
     if args.out is not None:
         console.print(f"Summaries written to {write_netcdf(ds, args.out, overwrite=args.force)}")
     return 0
+
+
+def _course_path(args: argparse.Namespace) -> Path:
+    from som_mc.errors import SomMcError
+    from som_mc.examples import course_names, course_path
+
+    if args.example:
+        return course_path(args.example)
+    if args.course is None:
+        raise SomMcError(f"give a course file, or --example ({', '.join(course_names())})")
+    return args.course
 
 
 def _options(specs: list[str]) -> dict[str, object]:
@@ -128,3 +143,8 @@ def _comparison(console: Console, ds) -> None:
                 f"{float(s.expected_loss) / 1000:,.0f}",
             )
     console.print(table)
+    console.print(
+        "P(best): share of draws in which the option has the highest present value for that "
+        "actor. Expected loss: mean shortfall from the best option of each draw."
+    )
+    _illustrative_note(console, ds.attrs)

@@ -44,6 +44,21 @@ class Composition:
     inputs: InputSet
     notes: tuple[str, ...]
 
+    def provenance(self) -> dict[str, object]:
+        """What the parts' cases say about their sources, for the report and the console."""
+        from som_mc.results import illustrative_items, provenance
+
+        items = [f"{n}: {i}" for n, c in zip(self.names, self.cases, strict=True)
+                 for i in illustrative_items(c)]  # fmt: skip
+        rates = {str(provenance(c)["discount_rate"]) for c in self.cases}
+        return {
+            "discount_rate": rates.pop() if len(rates) == 1 else "differs by part",
+            "uses_illustrative_values": int(bool(items)),
+            "illustrative_items": "; ".join(items),
+            "knowledge_notes": "\n".join(n for c in self.cases for n in c.notes),
+            "case_sha256": ", ".join(c.sha256 for c in self.cases),
+        }
+
     def layouts(self) -> list[Layout]:
         """One layout per part, indexing the shared input set."""
         out = []

@@ -300,6 +300,7 @@ def _dataset(
             "currency": m.currency,
             "horizon": m.horizon,
             "shared_inputs": "\n".join(comp.notes),
+            **comp.provenance(),
             **attrs,
         },
     )

@@ -7,7 +7,7 @@ from pathlib import Path
 from som_mc.errors import InputError
 from som_mc.knowledge.base import knowledge_dir
 
-__all__ = ["example_names", "example_path"]
+__all__ = ["course_names", "course_path", "example_names", "example_path"]
 
 
 def _cases_dir() -> Path:
@@ -31,5 +31,26 @@ def example_path(name: str) -> Path:
     if not path.is_file():
         raise InputError(
             "--example", f"'{name}' is not an example; allowed: {', '.join(example_names())}"
+        )
+    return path
+
+
+def course_names() -> list[str]:
+    """Names of the shipped example courses (several interventions, see som_mc.course)."""
+    return sorted(p.stem for p in (knowledge_dir() / "courses").glob("*.toml"))
+
+
+def course_path(name: str) -> Path:
+    """Path of a shipped example course.
+
+    Examples
+    --------
+    >>> course_path("cti_then_housing_first").name
+    'cti_then_housing_first.toml'
+    """
+    path = knowledge_dir() / "courses" / f"{name}.toml"
+    if not path.is_file():
+        raise InputError(
+            "--example", f"'{name}' is not an example course; allowed: {', '.join(course_names())}"
         )
     return path

@@ -90,5 +90,6 @@ def portfolio(
         mode=mode,
         design=design,
         shared_inputs="\n".join(comp.notes),
+        **comp.provenance(),
     )
     return ds
