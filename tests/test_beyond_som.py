@@ -248,3 +248,28 @@ def test_subgroup_success_from_a_study(base_case):
     bad = _with_subgroups(base_case, success={"effect": {"study": "nope", "baseline": 0.6}})
     with pytest.raises(InputError, match=r"subgroup\[0\]\.success\.effect"):
         load_case(bad)
+
+
+def _doc_blocks(name: str) -> list[dict]:
+    import re
+    import tomllib
+    from pathlib import Path
+
+    text = (Path(__file__).parents[1] / "docs" / name).read_text(encoding="utf-8")
+    return [tomllib.loads(b) for b in re.findall(r"```toml\n(.*?)```", text, flags=re.S)]
+
+
+def test_the_examples_in_docs_beyond_load_and_run(base_case):
+    """Every TOML example of docs/beyond.md works in a case (subgroups, a family line, the
+    extrapolation table) or as a course file."""
+    subgroups, family, extrapolation, course = _doc_blocks("beyond.md")
+    case = dict(base_case, horizon=10, **subgroups, **extrapolation)
+    case["consequence"] = [*base_case["consequence"], *family["consequence"]]
+    loaded = load_case(case)
+    names = loaded.inputs.uncertain
+    assert "subgroup.age_18_29.success.rate" in names
+    assert "consequence.child_placement_days.members" in names
+    assert "extrapolation.rule" in names and "extrapolation.decay" in names
+    ds = run(loaded, draws=500, seed=1)
+    np.testing.assert_allclose(ds.present_value_by_subgroup.sum("subgroup"), ds.present_value)
+    assert course["kind"] == "sequence" and len(course["step"]) == 2
