@@ -14,7 +14,8 @@ __all__ = ["validate_knowledge"]
 def validate_knowledge(
     path: str | Path | None = None, presets: str | Path | None = None
 ) -> list[InputError]:
-    """Every problem in a knowledge base, its presets and its example cases (``cases/``).
+    """Every problem in a knowledge base, its presets, its example cases (``cases/``) and
+    example courses (``courses/``).
 
     Parameters
     ----------
@@ -30,6 +31,13 @@ def validate_knowledge(
     for case_file in sorted((kb.path / "cases").glob("*.toml")):
         try:
             load_case(case_file, knowledge=kb)
+        except InputError as err:
+            problems.append(err)
+    for course_file in sorted((kb.path / "courses").glob("*.toml")):
+        from som_mc.course import load_course  # a course is built of cases: import it late
+
+        try:
+            load_course(course_file)
         except InputError as err:
             problems.append(err)
     return problems

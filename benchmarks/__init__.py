@@ -1,0 +1,1 @@
+"""Measured speed and memory of som-mc, against reference implementations (see README.md)."""

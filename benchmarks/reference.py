@@ -1,0 +1,230 @@
+"""The SØM calculation in plain numpy, vectorised over draws: the reference for the kernel.
+
+This is MODEL.md section 3 written as array expressions over a chunk of draws, with the
+kernel's extras (dropout, a gross rate minus deadweight, persistence, discounting, the four
+cost types, prices split by fixed shares). It reads the same :class:`som_mc.layout.Layout` as
+the kernel and returns the same outputs, so the two can be compared number for number in
+expected mode. In cohort mode it draws its binomials with numpy's vectorised
+``Generator.binomial``, a different random stream from the kernel's: the two agree in
+distribution, not draw by draw.
+
+Draws are processed in chunks (:data:`CHUNK`) so that memory stays bounded and the temporaries,
+(chunk, consequences, years) at the largest, stay in cache.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from som_mc.conventions import ACTORS, COST_TYPES
+from som_mc.layout import Layout
+
+__all__ = ["CHUNK", "simulate_reference"]
+
+#: Draws per vectorised step. Measured on the standard case (benchmarks/cases.py), one thread:
+#: 8.2 us a draw with 256, 9.8 with 512, 17 with 4096 (the kernel's block), 8.5 with 128;
+#: small chunks keep the temporaries in cache, so the reference is timed at its best.
+CHUNK = 256
+
+_PER_PARTICIPANT = COST_TYPES.index("per_participant")
+_PER_PARTICIPANT_YEAR = COST_TYPES.index("per_participant_year")
+
+
+def simulate_reference(
+    layout: Layout,
+    x: np.ndarray,
+    *,
+    cohort: bool = False,
+    rng: np.random.Generator | None = None,
+    chunk: int = CHUNK,
+) -> dict[str, np.ndarray]:
+    """The kernel's outputs for every row of ``x``, computed with numpy array operations.
+
+    Parameters
+    ----------
+    layout : Layout
+        The case as arrays (:func:`som_mc.layout.build_layout`).
+    x : ndarray, shape (draws, U)
+        Values of the uncertain inputs, in the order of ``layout.uncertain_q`` (the ``inputs``
+        variable of a :func:`som_mc.run` result).
+    cohort : bool
+        Draw the cohort (binomial completions, successes and persistence) instead of taking
+        its expectation.
+    rng : numpy.random.Generator, optional
+        Generator for cohort mode; required there.
+    chunk : int
+        Draws per vectorised step.
+
+    Returns
+    -------
+    dict of ndarray
+        ``net`` (draws, T, A), ``pv``, ``pv_gain``, ``pv_cost`` (draws, A), ``pv_cons``
+        (draws, C, A), ``break_even`` (draws,) and ``break_even_actor`` (draws, A) as 1-based
+        years or NaN, ``successes`` (draws, T): as
+        :func:`som_mc.kernels.simulate.simulate_block` writes them.
+
+    Examples
+    --------
+    >>> from som_mc import load_case
+    >>> from som_mc.layout import build_layout
+    >>> from benchmarks.cases import benchmark_case
+    >>> layout = build_layout(load_case(benchmark_case()))
+    >>> x = layout.central[layout.uncertain_q][np.newaxis, :]
+    >>> simulate_reference(layout, x)["net"].shape
+    (1, 30, 3)
+    """
+    if cohort and rng is None:
+        raise ValueError("cohort mode draws binomials: pass rng, a numpy.random.Generator")
+    _check_supported(layout)
+    x = np.asarray(x, dtype=np.float64)
+    n = x.shape[0]
+    T, A, C = layout.horizon, len(ACTORS), layout.profile_q.shape[0]
+    out = {
+        "net": np.empty((n, T, A)),
+        "pv": np.empty((n, A)),
+        "pv_gain": np.empty((n, A)),
+        "pv_cost": np.empty((n, A)),
+        "pv_cons": np.empty((n, C, A)),
+        "break_even": np.empty(n),
+        "break_even_actor": np.empty((n, A)),
+        "successes": np.empty((n, T)),
+    }
+    for lo in range(0, n, chunk):
+        hi = min(lo + chunk, n)
+        vals = np.tile(layout.central, (hi - lo, 1))
+        vals[:, layout.uncertain_q] = x[lo:hi]
+        for key, value in _chunk(layout, vals, cohort, rng).items():
+            out[key][lo:hi] = value
+    return out
+
+
+def _check_supported(L: Layout) -> None:
+    """Refuse a layout that uses a feature this reference does not implement.
+
+    The reference covers MODEL.md section 3 and the kernel's extras listed in the module
+    docstring; family members, extrapolation beyond a profile and subgroup shares are the
+    kernel's alone, so a case with them cannot be checked here.
+    """
+    members = getattr(L, "members_q", None)
+    if members is not None and np.any(np.asarray(members) >= 0):
+        raise NotImplementedError("the reference does not implement consequence members")
+    rule_q = getattr(L, "rule_q", -1)
+    # Rule code 0 is "stop" (SØM: nothing after a profile's last year), which needs nothing.
+    if rule_q >= 0 and (rule_q in L.uncertain_q or L.central[rule_q] != 0.0):
+        raise NotImplementedError("the reference does not implement profile extrapolation")
+    if getattr(L, "share", 1.0) != 1.0:
+        raise NotImplementedError("the reference does not implement subgroup shares")
+
+
+def _take(vals: np.ndarray, q: np.ndarray) -> np.ndarray:
+    """The values of quantities ``q`` (any shape) for each draw, 0 where ``q`` is -1."""
+    return np.where(q >= 0, vals[:, np.maximum(q, 0)], 0.0)
+
+
+def _lag(a: np.ndarray, k: int) -> np.ndarray:
+    """``a`` moved ``k`` years later along its last axis, zeros in front."""
+    if k == 0:
+        return a
+    out = np.zeros_like(a)
+    out[..., k:] = a[..., :-k]
+    return out
+
+
+def _first_year(reached: np.ndarray) -> np.ndarray:
+    """First 1-based year along axis 1 where ``reached`` is true; NaN where it never is."""
+    return np.where(reached.any(axis=1), reached.argmax(axis=1) + 1.0, np.nan)
+
+
+def _success_rate(L: Layout, vals: np.ndarray) -> np.ndarray:
+    """The net success rate of each draw (n,): the rate, or the gross rate minus deadweight.
+
+    A layout may list several rates (interventions combined); a citizen then succeeds unless
+    every one of them fails, ``1 - prod(1 - r_j)``, as the kernel combines them.
+    """
+    fail = np.ones(vals.shape[0])
+    rate_q, gross_q, deadweight_q = (
+        np.atleast_1d(q) for q in (L.rate_q, L.gross_q, L.deadweight_q)
+    )
+    for j in range(rate_q.shape[0]):
+        if rate_q[j] >= 0:
+            r = vals[:, rate_q[j]]
+        else:
+            r = np.maximum(vals[:, gross_q[j]] - vals[:, deadweight_q[j]], 0.0)
+        fail = fail * (1.0 - r)
+    return 1.0 - fail
+
+
+def _chunk(
+    L: Layout, vals: np.ndarray, cohort: bool, rng: np.random.Generator | None
+) -> dict[str, np.ndarray]:
+    """Every output for the draws whose quantity values are the rows of ``vals`` (n, P)."""
+    n, T, A = vals.shape[0], L.horizon, len(ACTORS)
+    K = L.profile_q.shape[1]
+    years = np.arange(T)
+
+    # Discount factors (n, T), year 1 undiscounted.
+    if L.discount_q >= 0:
+        discount = (1.0 + vals[:, L.discount_q, None]) ** -years.astype(np.float64)
+    else:
+        discount = np.broadcast_to(L.discount_fixed, (n, T))
+
+    # Starts by year (whole citizens in cohort mode) and participants in a course each year.
+    starts = np.zeros((n, T))
+    starts[:, : L.intake_q.shape[0]] = vals[:, L.intake_q]
+    if cohort:
+        starts = np.rint(starts)
+    in_course = sum(_lag(starts, j) for j in range(L.course_years))
+
+    # Costs (n, T, A): amount x the years the line applies x how many it is paid for.
+    cost = np.zeros((n, T, A))
+    for i in range(L.cost_type.shape[0]):
+        if L.cost_type[i] == _PER_PARTICIPANT:
+            count = starts
+        elif L.cost_type[i] == _PER_PARTICIPANT_YEAR:
+            count = in_course
+        else:
+            count = 1.0
+        cost[:, :, L.cost_actor[i]] += vals[:, L.cost_q[i], None] * L.cost_mask[i] * count
+
+    # Completions in year t (those who started course_years - 1 earlier) and successes.
+    finishing = _lag(starts, L.course_years - 1)
+    dropout = vals[:, L.dropout_q, None]
+    rate = _success_rate(L, vals)[:, None]
+    persistence = vals[:, L.persistence_q, None] if L.persistence_q >= 0 else np.ones((n, 1))
+    if cohort:
+        done = rng.binomial(finishing.astype(np.int64), 1.0 - dropout)
+        ok = rng.binomial(done, rate).astype(np.float64)
+    else:
+        ok = finishing * (1.0 - dropout) * rate
+
+    # active[:, k, t]: successes of the cohort completing in year t still successful k years on.
+    active = np.empty((n, K, T))
+    active[:, 0] = ok
+    for k in range(1, K):
+        if cohort:
+            active[:, k] = rng.binomial(active[:, k - 1].astype(np.int64), persistence)
+        else:
+            active[:, k] = active[:, k - 1] * persistence
+    # Shifted to calendar years: lagged[:, k, t] = active[:, k, t - k].
+    lagged = np.stack([_lag(active[:, k], k) for k in range(K)], axis=1)
+
+    # Units of each consequence by calendar year (n, C, T), and their price for each actor.
+    effect = _take(vals, L.profile_q) * vals[:, L.scale_q, None]
+    units = effect @ lagged
+    price = L.cons_coef[:, None] * _take(vals, L.price_q) * L.price_share
+    gain = units.transpose(0, 2, 1) @ price
+    pv_cons = (units @ discount[:, :, None]) * price
+
+    # Net result, present values and break-even.
+    net = gain - cost
+    cumulative = np.cumsum(net, axis=1)
+    return {
+        "net": net,
+        "pv": np.einsum("nta,nt->na", net, discount),
+        "pv_gain": np.einsum("nta,nt->na", gain, discount),
+        "pv_cost": np.einsum("nta,nt->na", cost, discount),
+        "pv_cons": pv_cons,
+        "break_even": _first_year(cumulative.sum(axis=2) >= 0.0),
+        "break_even_actor": _first_year(cumulative >= 0.0),
+        "successes": ok,
+    }
