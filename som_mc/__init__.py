@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from som_mc.examples import example_path
     from som_mc.followup import update
     from som_mc.io import write_netcdf
-    from som_mc.portfolio import portfolio
+    from som_mc.portfolios import portfolio
     from som_mc.results import summarize
     from som_mc.sensitivity import morris, sobol, switching_values, tornado, value_of_information
 
@@ -61,7 +61,7 @@ _LAZY = {
     "run": "som_mc.engine",
     "run_batch": "som_mc.batch",
     "run_course": "som_mc.course",
-    "portfolio": "som_mc.portfolio",
+    "portfolio": "som_mc.portfolios",
     "update": "som_mc.followup",
     "deterministic": "som_mc.engine",
     "example_path": "som_mc.examples",

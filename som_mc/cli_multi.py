@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.table import Table
 
 from som_mc.console import _illustrative_note
 from som_mc.conventions import MODES
+
+if TYPE_CHECKING:  # matplotlib loads only when a figure is asked for
+    from matplotlib.axes import Axes
 
 __all__ = ["add_parsers", "dispatch"]
 
@@ -32,6 +37,9 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     batch.add_argument("--scheduler", default=None, help="dask scheduler ADDRESS")
     batch.add_argument("--out", type=Path, default=None, help="netCDF of the summaries")
     batch.add_argument("--force", action="store_true", help="replace an existing output file")
+    for p in (course, compare):
+        p.add_argument("--plot", type=Path, default=None, help="write a figure (.png, .pdf, .svg)")
+        p.add_argument("--force", action="store_true", help="replace an existing figure")
     for p in (course, compare, batch):
         p.add_argument("--draws", type=int, default=10_000, help="draws (default 10000)")
         p.add_argument("--seed", type=int, default=0, help="seed (default 0)")
@@ -48,17 +56,29 @@ def dispatch(args: argparse.Namespace) -> int:
     if args.command == "course":
         from som_mc.course import run_course
 
+        _refuse_overwrite(args.plot, args.force)
         ds = run_course(_course_path(args), draws=args.draws, seed=args.seed, mode=args.mode)
         summary = summarize(ds)
         summary.attrs.update(design="random")
         print_summary(summary, console)
         _by_part(console, ds.present_value_by_step, "step")
+        if args.plot is not None:
+            from som_mc.plots import parts_plot
+
+            written = _write_plot(lambda ax: parts_plot(ds, "step", ax=ax), args.plot, args.force)
+            console.print(f"Figure written to {written}")
         return 0
     if args.command == "compare":
-        from som_mc.portfolio import portfolio
+        from som_mc.portfolios import portfolio
 
+        _refuse_overwrite(args.plot, args.force)
         ds = portfolio(_options(args.options), draws=args.draws, seed=args.seed, mode=args.mode)
         _comparison(console, ds)
+        if args.plot is not None:
+            from som_mc.plots import portfolio_plot
+
+            written = _write_plot(lambda ax: portfolio_plot(ds, ax=ax), args.plot, args.force)
+            console.print(f"Figure written to {written}")
         return 0
     from som_mc.batch import run_batch
     from som_mc.cli import _ask_overwrite, connect, progress_bar
@@ -86,6 +106,44 @@ def dispatch(args: argparse.Namespace) -> int:
     if args.out is not None:
         console.print(f"Summaries written to {write_netcdf(ds, args.out, overwrite=args.force)}")
     return 0
+
+
+#: The figure formats ``--plot`` writes, from the file's suffix.
+_PLOT_FORMATS = ("png", "pdf", "svg")
+
+
+def _refuse_overwrite(path: Path | None, force: bool) -> None:
+    """Stop before the run, not after it, when ``--plot`` would replace a file or names a
+    format that cannot be written."""
+    from som_mc.errors import SomMcError
+    from som_mc.io import ResultExistsError
+
+    if path is None:
+        return
+    if path.suffix.lstrip(".").lower() not in _PLOT_FORMATS:
+        raise SomMcError(f"--plot {path}: allowed suffixes: .{', .'.join(_PLOT_FORMATS)}")
+    if path.exists() and not force:
+        raise ResultExistsError(f"{path}: a file is already there; --force replaces it")
+
+
+def _write_plot(draw: Callable[[Axes], object], path: Path, force: bool) -> Path:
+    """Draw one plot on a new report-size figure and write it atomically; the format follows
+    the file's suffix (png, pdf, svg)."""
+    # A Figure without pyplot: no global state and no GUI backend in a command.
+    from matplotlib.figure import Figure
+
+    from som_mc.io import atomic_write
+    from som_mc.plots._style import FIGSIZE
+
+    fig = Figure(figsize=FIGSIZE, layout="constrained")
+    draw(fig.subplots())
+    fmt = path.suffix.lstrip(".").lower()
+    return atomic_write(
+        path,
+        lambda tmp: fig.savefig(tmp, format=fmt, dpi=150),
+        overwrite=force,
+        hint="--force replaces it",
+    )
 
 
 def _course_path(args: argparse.Namespace) -> Path:

@@ -46,6 +46,7 @@ class Layout:
     cons_coef: np.ndarray  # (C,) -1 for expenditure (fewer units gain), +1 for revenue
     profile_q: np.ndarray  # (C, K)
     profile_len: np.ndarray  # (C,) years each profile gives
+    extend: np.ndarray  # (C,) bool: the extrapolation rule applies after the profile
     scale_q: np.ndarray  # (C,)
     members_q: np.ndarray  # (C,) household members per success, -1 for the citizen only
     rule_q: int  # extrapolation rule (a code of RULES), -1 for stop
@@ -179,6 +180,7 @@ def build_layout(
         ),
         profile_q=profile_q,
         profile_len=profile_len,
+        extend=np.array([c.extrapolate for c in m.consequence], dtype=np.bool_),
         scale_q=np.array(
             [
                 index[f"{own}consequence.{c.key}.scale"]

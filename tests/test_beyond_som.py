@@ -40,6 +40,22 @@ def test_extrapolation_hold_and_decay(base_case):
     np.testing.assert_allclose(_kommune_gain(deterministic(base_case)), decay, rtol=1e-12)
 
 
+def test_a_line_can_stay_out_of_the_extrapolation(base_case):
+    """`extrapolate = false` keeps a line at SØM's stop rule while the others hold: hand
+    calculation (the shelter line stops after year 3, a second line holds its last value)."""
+    second = dict(base_case["consequence"][0], key="prison_days", profile=[-2], extrapolate=True)
+    second["price"] = {"kommune": 1000}
+    base_case["consequence"][0]["extrapolate"] = False
+    base_case["consequence"].append(second)
+    base_case["extrapolation"] = {"rule": "hold"}
+    ds = deterministic(base_case)
+    by = ds.gain_by_consequence.sel(actor="kommune")
+    np.testing.assert_allclose(
+        by.sel(consequence="shelter_days"), SUCCESSES * PRICE * np.array([100, 80, 60, 0, 0])
+    )
+    np.testing.assert_allclose(by.sel(consequence="prison_days"), SUCCESSES * 1000 * 2.0)
+
+
 def test_uncertain_rule_mixes_the_rules_and_drives_the_spread(base_case):
     """With the rule uncertain, the mean of the present value over draws is the probability-
     weighted mean of the three rules' values (law of total expectation), within 4 standard
@@ -221,7 +237,7 @@ def test_portfolio_probabilities_sum_to_one_and_match_a_direct_count(base_case):
     """P(best) per actor sums to 1 over the options and equals the share of draws in which
     each option has the highest present value, counted directly on the draws; options share
     the shelter-day price draw."""
-    from som_mc.portfolio import portfolio
+    from som_mc import portfolio
 
     base_case["consequence"][0]["price"]["kommune"] = {"dist": "normal", "mean": 700, "sd": 50}
     other = dict(base_case, success={"rate": {"dist": "beta", "mean": 0.25, "sd": 0.08}})

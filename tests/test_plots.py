@@ -279,6 +279,8 @@ def test_public_api() -> None:
         "convergence",
         "evppi_plot",
         "fan_chart",
+        "parts_plot",
+        "portfolio_plot",
         "pv_distribution",
         "pv_vs_input",
         "sobol_plot",

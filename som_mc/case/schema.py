@@ -223,7 +223,8 @@ class ConsequenceLine(_Strict):
     (reimbursement rules: the state's 50 % of a shelter day).
     ``members`` makes it a consequence for the family: the profile is per affected household
     member (a child of a parent who leaves substance abuse), and ``members`` is the number of
-    members affected per successful citizen, which may be uncertain.
+    members affected per successful citizen, which may be uncertain. ``extrapolate = false``
+    keeps the line out of the case's ``[extrapolation]`` rule (a refund that ends by law).
     """
 
     key: Annotated[StrictStr, Field(pattern=r"^[a-z][a-z0-9_]*$")]
@@ -234,6 +235,7 @@ class ConsequenceLine(_Strict):
     profile: list[Quantity] = Field(min_length=1, max_length=50)
     scale: Quantity = Field(default_factory=lambda: from_spec(1.0, field=""))
     members: NonNegative | None = None
+    extrapolate: StrictBool = True
     price: dict[Actor, Quantity] | None = Field(default=None, min_length=1)
     unit_price: Quantity | None = None
     split: dict[Actor, Number] | None = Field(default=None, min_length=1)

@@ -20,6 +20,13 @@ Results of :mod:`som_mc.sensitivity`:
 - :func:`tornado_plot` — one-way swings of the present value;
 - :func:`sobol_plot` — first-order and total Sobol' indices with their intervals;
 - :func:`evppi_plot` — EVPPI per input or group against the EVPI.
+
+Results of several interventions or parts:
+
+- :func:`portfolio_plot` — for :func:`som_mc.portfolio`, the probability that each option is
+  best and the expected loss of choosing it, per actor;
+- :func:`parts_plot` — the present value of each step of :func:`som_mc.run_course` or each
+  subgroup of a case, and of all parts together.
 """
 
 from som_mc.plots.actors import who_pays
@@ -27,6 +34,8 @@ from som_mc.plots.break_even import break_even_distribution
 from som_mc.plots.convergence import convergence
 from som_mc.plots.distribution import pv_distribution
 from som_mc.plots.fan import fan_chart
+from som_mc.plots.parts import parts_plot
+from som_mc.plots.portfolio import portfolio_plot
 from som_mc.plots.scatter import pv_vs_input
 from som_mc.plots.sobol import sobol_plot
 from som_mc.plots.tornado import tornado_plot
@@ -39,6 +48,8 @@ __all__ = [
     "convergence",
     "evppi_plot",
     "fan_chart",
+    "parts_plot",
+    "portfolio_plot",
     "pv_distribution",
     "pv_vs_input",
     "sobol_plot",

@@ -82,7 +82,9 @@ def portfolio(
         attrs=money,
     )
     ds = compare(da)
-    ds["present_value"] = da
+    ds["present_value"] = xr.concat(
+        [da, da.sum(ACTOR).expand_dims({ACTOR: ["total"]})], dim=ACTOR
+    ).assign_attrs(money)
     ds.attrs.update(
         title="som-mc portfolio: " + ", ".join(comp.names),
         seed=seed,
