@@ -144,6 +144,20 @@ def _import_rows(benchmarks: list[dict]) -> list[str]:
     return rows
 
 
+def _run_rows(benchmarks: list[dict]) -> list[str]:
+    rows = ["| run | wall time | peak memory | file |", "|---|---|---|---|"]
+    for label in ("1e6 draws kept", "1e7 draws, summaries only"):
+        bench = _find(benchmarks, role=label)
+        if bench is None:
+            continue
+        info = bench["extra_info"]
+        rows.append(
+            f"| {label} | {_seconds(_min(bench))} | {info['peak_memory_gb']:.2f} GB "
+            f"| {info['file_mb']:.0f} MB |"
+        )
+    return rows
+
+
 def make_table(data: dict) -> str:
     """The Markdown of the results section from pytest-benchmark's JSON ``data``.
 
@@ -168,6 +182,12 @@ def make_table(data: dict) -> str:
         "10 inputs, first order; memory: tracemalloc peak during the call):",
         "",
         *_sobol_rows(benchmarks),
+        "",
+        "**`som-mc run` end to end** (CTI example, written to netCDF, a new process each; "
+        "peak resident memory of that process; target for 10^7 draws: under "
+        "1.5 GB):",
+        "",
+        *_run_rows(benchmarks),
         "",
         "**Import time** (each in a new subprocess):",
         "",

@@ -9,8 +9,6 @@ and a figure (``--plot``), each atomically and never over an existing file witho
 from __future__ import annotations
 
 import argparse
-import json
-import math
 import re
 import tomllib
 from pathlib import Path
@@ -147,33 +145,7 @@ def print_update(ds: xr.Dataset, console: Console | None = None) -> None:
 # The updated case as TOML
 # --------------------------------------------------------------------------------------------
 
-_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
 _TABLE_HEADER = re.compile(r"^\s*\[", re.MULTILINE)
-
-
-def _toml_key(key: str) -> str:
-    return key if _BARE_KEY.fullmatch(key) else json.dumps(key, ensure_ascii=False)
-
-
-def _toml_value(value: Any) -> str:
-    """One value in TOML's inline syntax (what tomllib reads back as ``value``)."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        if not math.isfinite(value):
-            raise SomMcError(f"--out: {value!r} cannot be written in a case file")
-        return repr(value)
-    if isinstance(value, str):
-        # A JSON string is a TOML basic string: the same quotes and escapes.
-        return json.dumps(value, ensure_ascii=False)
-    if isinstance(value, list):
-        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
-    if isinstance(value, dict):
-        inner = ", ".join(f"{_toml_key(k)} = {_toml_value(v)}" for k, v in value.items())
-        return "{ " + inner + " }" if inner else "{}"
-    raise SomMcError(f"--out: a {type(value).__name__} cannot be written in a case file")
 
 
 def updated_case_toml(source: Path, post: Case) -> str:
@@ -211,9 +183,18 @@ def updated_case_toml(source: Path, post: Case) -> str:
     spec: dict[str, Any] = {"dist": "beta", **dist.params(), "note": post.notes[-1]}
     success = {k: v for k, v in original["success"].items() if k not in ("effect", field)}
     success = {field: spec, **success}
-    lines = [f"{_toml_key(k)} = {_toml_value(v)}" for k, v in success.items()]
-    block = "[success]\n# Updated by som-mc update; the prior is in the case it came from.\n"
-    new_text = text[: header.start()] + block + "\n".join(lines) + "\n" + text[end:]
+    # tomli-w writes TOML that tomllib reads back as the same values (checked below).
+    import tomli_w
+
+    try:
+        written = tomli_w.dumps({"success": success})
+    except (TypeError, ValueError) as err:
+        raise SomMcError(
+            f"--out: the updated [success] cannot be written as TOML ({err})"
+        ) from None
+    note = "# Updated by som-mc update; the prior is in the case it came from.\n"
+    written = written.replace("[success]\n", "[success]\n" + note, 1)
+    new_text = text[: header.start()] + written + text[end:]
 
     data = tomllib.loads(new_text)
     if {k: v for k, v in data.items() if k != "success"} != {

