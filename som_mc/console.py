@@ -10,6 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from som_mc.conventions import ACTORS
+from som_mc.distributions import Choice
 
 __all__ = [
     "print_detail",
@@ -150,6 +151,8 @@ def print_inputs(
         style = "bold" if name in uncertain else "dim"
         if dist.is_fixed:
             table.add_row(Text(name, style=style), f"{dist.central():,.6g}", "")
+        elif isinstance(dist, Choice):  # a coded choice: its mean code means nothing
+            table.add_row(Text(name, style=style), Text(dist.describe()), "")
         else:
             table.add_row(Text(name, style=style), Text(dist.describe()), f"{dist.mean():,.6g}")
     console.print(table)

@@ -28,6 +28,9 @@ def illustrative_items(case: Case) -> list[str]:
     if m.success.illustrative:
         items.append("success")
     items += [f"consequence: {c.key}" for c in m.consequence if c.illustrative]
+    if m.extrapolation is not None and m.extrapolation.illustrative:
+        items.append("extrapolation")
+    items += [f"subgroup: {g.name}" for g in m.subgroup if g.illustrative]
     return items
 
 

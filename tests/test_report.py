@@ -180,3 +180,16 @@ def test_cli_report_and_template(tmp_path: Path, capsys: pytest.CaptureFixture[s
     assert main(["template", str(book), "--example", "cti"]) == 0
     assert main(["run", str(book), "--draws", "200", "--no-save", "--quiet"]) == 0
     assert main(["template", str(book)]) == 2  # exists: not replaced without --force
+
+
+def test_a_case_with_subgroups_shows_them_and_says_what_is_illustrative() -> None:
+    """Subgroups get their figure; an illustrative subgroup is named in the report's note."""
+    case = tomllib.loads(example_path("cti").read_text(encoding="utf-8"))
+    case["subgroup"] = [
+        {"name": "young", "label": "18-29", "share": 0.4, "illustrative": True,
+         "success": {"rate": {"dist": "beta", "mean": 0.10, "sd": 0.03}}},
+        {"name": "older", "share": 0.6},
+    ]  # fmt: skip
+    html = render_report(compute_report_data(case, draws=500, seed=1, sobol_n=64), "en")
+    assert 'id="figure-subgroups"' in html
+    assert "subgroup: young" in html

@@ -325,6 +325,8 @@ def _figures(data: ReportData, lang: str) -> dict[str, str]:
         ("break_even", lambda ax: plots.break_even_distribution(res, ax=ax, lang=lang)),
         ("convergence", lambda ax: plots.convergence(res, ax=ax, lang=lang)),
     ]
+    if "subgroup" in res.dims:
+        jobs.append(("subgroups", lambda ax: plots.parts_plot(res, "subgroup", ax=ax, lang=lang)))
     rate = next((n for n in ("success.rate", "success.gross_rate") if n in res.input.values), None)
     if rate is not None:
         jobs.append(("rate", lambda ax: plots.pv_vs_input(res, input=rate, ax=ax, lang=lang)))

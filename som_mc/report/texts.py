@@ -91,6 +91,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "figure_evppi": "EVPPI per input and group.",
         "figure_rate": "Present value against the success rate.",
         "figure_convergence": "Convergence: running mean of the present value.",
+        "figure_subgroups": "Present value of each subgroup and of all participants (all "
+        "actors): median, 50 % and 90 % intervals, and mean.",
         "kommune": "kommune",
         "region": "region",
         "stat": "state",
@@ -181,6 +183,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "figure_evppi": "EVPPI pr. input og gruppe.",
         "figure_rate": "Nutidsværdi mod succesraten.",
         "figure_convergence": "Konvergens: løbende gennemsnit af nutidsværdien.",
+        "figure_subgroups": "Nutidsværdien for hver undergruppe og for alle deltagere (alle "
+        "aktører): median, 50 %- og 90 %-intervaller og gennemsnit.",
         "kommune": "kommune",
         "region": "region",
         "stat": "stat",
