@@ -289,3 +289,12 @@ def test_the_examples_in_docs_beyond_load_and_run(base_case):
     ds = run(loaded, draws=500, seed=1)
     np.testing.assert_allclose(ds.present_value_by_subgroup.sum("subgroup"), ds.present_value)
     assert course["kind"] == "sequence" and len(course["step"]) == 2
+
+
+def test_a_course_file_given_as_a_case_says_what_it_is(capsys):
+    """`som-mc run COURSE.toml` does not list unknown fields: it says to use `som-mc course`."""
+    from som_mc.cli import main
+    from som_mc.examples import course_path
+
+    assert main(["run", str(course_path("cti_then_housing_first")), "--no-save"]) == 2
+    assert "som-mc course" in capsys.readouterr().err

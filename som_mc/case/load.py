@@ -153,6 +153,13 @@ def _validate(data: dict, source: str, sha256: str, knowledge: Knowledge | None)
             "[[cost]], [success] and [[consequence]]",
             file=source,
         )
+    if "step" in data and "intake" not in data:
+        raise InputError(
+            "step",
+            "this is a course of several cases, not a case; run it with `som-mc course FILE` "
+            "(see docs/beyond.md)",
+            file=source,
+        )
     kb = knowledge or load_knowledge()  # its errors name the knowledge file, not the case
     try:
         data, notes = resolve_case(data, kb)
