@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 import xarray as xr
 
-from som_mc.blocks import BlockPlan, allocate, make_plan, simulate
+from som_mc.blocks import BlockPlan, allocate, break_even_years, make_plan, simulate
 from som_mc.case.load import Case, load_case
 from som_mc.conventions import ACTORS, BLOCK_SIZE, MODES
 from som_mc.design import n_blocks
@@ -149,25 +149,18 @@ def deterministic(case: str | Path | dict | Case) -> xr.Dataset:
     plan = make_plan(case, 1, 0, "expected", "random")
     first = plan.layouts[0]
     x = first.central[first.uncertain_q][np.newaxis, :]
-    n_cons = first.profile_q.shape[0]
-    out = {k: np.zeros_like(v) for k, v in allocate(1, first).items()}
-    detail_gain = np.zeros((n_cons, first.horizon, len(ACTORS)))
-    detail_cost = np.zeros((first.horizon, len(ACTORS)))
+    shape = (first.profile_q.shape[0], first.horizon, len(ACTORS))
+    parts = []
     for layout in plan.layouts:  # one per subgroup; their tables add up
-        part = allocate(1, layout)
-        gain, cost = np.zeros_like(detail_gain), np.zeros_like(detail_cost)
-        simulate(layout, x, False, None, part, gain, cost)
-        for key in ("net", "pv", "successes"):
-            out[key] += part[key]
-        detail_gain += gain
-        detail_cost += cost
-    if len(plan.layouts) == 1:
-        out = part
-    else:
-        from som_mc.blocks import break_even_years
-
+        out, gain, cost = allocate(1, layout), np.zeros(shape), np.zeros(shape[1:])
+        simulate(layout, x, False, None, out, gain, cost)
+        parts.append((out, gain, cost))
+    out, gain, cost = parts[0]
+    if len(parts) > 1:
+        out = {k: sum(p[0][k] for p in parts) for k in ("net", "pv", "successes")}
+        gain, cost = sum(p[1] for p in parts), sum(p[2] for p in parts)
         out["break_even"], out["break_even_actor"] = break_even_years(out["net"])
-    return deterministic_dataset(case, out, detail_gain, detail_cost)
+    return deterministic_dataset(case, out, gain, cost)
 
 
 def evaluate_quantities(case: Case, values: np.ndarray) -> dict[str, np.ndarray]:
@@ -205,8 +198,6 @@ def evaluate_quantities(case: Case, values: np.ndarray) -> dict[str, np.ndarray]
             for key, value in part.items():
                 view[key] += value
     if len(layouts) > 1:
-        from som_mc.blocks import break_even_years
-
         out["break_even"], out["break_even_actor"] = break_even_years(out["net"])
     return out
 
