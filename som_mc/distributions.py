@@ -63,6 +63,7 @@ __all__ = [
     "Triangular",
     "TruncNormal",
     "Uniform",
+    "finite_number",
     "from_spec",
 ]
 
@@ -114,8 +115,8 @@ def _fail(message: str) -> InputError:
     return InputError("", message)
 
 
-def _num(value: Any, key: str) -> float:
-    """Return ``value`` as a finite float, or raise naming ``key``."""
+def finite_number(value: Any, key: str) -> float:
+    """Return ``value`` as a finite float, or raise an InputError naming ``key``."""
     # TOML ``true`` arrives as a Python bool, which is an int subclass: not a number here.
     if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Real):
         raise _fail(f"{key} {_show(value)} is not a number")
@@ -123,6 +124,9 @@ def _num(value: Any, key: str) -> float:
     if not math.isfinite(x):
         raise _fail(f"{key} {_show(value)} is not a finite number")
     return x
+
+
+_num = finite_number
 
 
 def _positive(value: Any, key: str) -> float:

@@ -45,7 +45,6 @@ from __future__ import annotations
 import difflib
 import itertools
 import math
-import numbers
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar
@@ -54,7 +53,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 from scipy import integrate, special
 
-from som_mc.distributions import Distribution
+from som_mc.distributions import Distribution, finite_number
 from som_mc.errors import InputError
 
 __all__ = [
@@ -208,12 +207,8 @@ def _fail(message: str) -> InputError:
 
 
 def _number(value: Any, key: str) -> float:
-    if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Real):
-        raise _fail(f"{key} {value!r} is not a number")
-    x = float(value)
-    if not math.isfinite(x):
-        raise _fail(f"{key} {value!r} is not a finite number")
-    return x
+    """``value`` as a finite float, or an error naming ``key`` (as the distributions check)."""
+    return finite_number(value, key)
 
 
 def _pct(p: float) -> str:

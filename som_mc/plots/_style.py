@@ -30,6 +30,15 @@ ACTOR_COLORS: dict[str, str] = {
 GAIN_COLOR = "#009E73"  # bluish green
 COST_COLOR = "#D55E00"  # vermillion
 MUTED = "#999999"  # "never", reference lines
+#: The mean as a white diamond on interval bars (ax.plot keywords; add a markersize).
+MEAN_MARKER = {
+    "linestyle": "none",
+    "marker": "D",
+    "markerfacecolor": "white",
+    "markeredgecolor": "black",
+    "markeredgewidth": 1.2,
+    "zorder": 3,
+}
 
 #: Report size in inches: readable on an A4 page at full text width.
 FIGSIZE: tuple[float, float] = (7.0, 4.0)

@@ -13,7 +13,7 @@ from som_mc.conventions import DRAW, STEP, SUBGROUP
 from som_mc.errors import InputError
 from som_mc.plots._format import number_format
 from som_mc.plots._select import by_actor, check_choice, money_meta, money_scale
-from som_mc.plots._style import ACTOR_COLORS, finish, new_axes, zero_line
+from som_mc.plots._style import ACTOR_COLORS, MEAN_MARKER, finish, new_axes, zero_line
 from som_mc.plots._text import actor_name, check_lang, money_label, word
 
 __all__ = ["PART_DIMS", "QUANTILES", "parts_plot"]
@@ -138,13 +138,8 @@ def parts_plot(
     ax.plot(
         mean,
         rows,
-        linestyle="none",
-        marker="D",
         markersize=7,
-        markerfacecolor="white",
-        markeredgecolor="black",
-        markeredgewidth=1.2,
-        zorder=3,
+        **MEAN_MARKER,
     )
     ax.axhline(rows[-1] - 0.65, color="#bbbbbb", linewidth=0.8)
     zero_line(ax, vertical=True)

@@ -21,7 +21,7 @@ from som_mc.conventions import ACTOR, OPTION
 from som_mc.errors import InputError
 from som_mc.plots._format import number_format
 from som_mc.plots._select import CHOICES, check_choice, money_meta, money_scale
-from som_mc.plots._style import finish, new_axes
+from som_mc.plots._style import MEAN_MARKER, finish, new_axes
 from som_mc.plots._text import actor_name, check_lang, money_label, word
 
 __all__ = ["OPTION_COLORS", "portfolio_plot"]
@@ -163,13 +163,8 @@ def portfolio_plot(
         right.plot(
             at,
             loss[i] / scale,
-            linestyle="none",
-            marker="D",
             markersize=6,
-            markerfacecolor="white",
-            markeredgecolor="black",
-            markeredgewidth=1.2,
-            zorder=3,
+            **MEAN_MARKER,
         )
     for j in np.flatnonzero(equal):
         ax.text(x[j], 1.02, _word("equal", lang), ha="center", va="bottom", fontsize=8)
