@@ -18,7 +18,14 @@ from som_mc.conventions import ACTORS, BLOCK_SIZE
 from som_mc.design import STREAM_COHORT, Design, block_generator, n_blocks, to_inputs
 from som_mc.layout import Layout, build_layout
 
-__all__ = ["BlockPlan", "allocate", "break_even_years", "make_plan", "simulate"]
+__all__ = [
+    "BlockPlan",
+    "allocate",
+    "break_even_years",
+    "make_plan",
+    "simulate",
+    "simulate_parts",
+]
 
 #: Outputs that add up over subgroups (the rest are recomputed from the sums).
 _ADDITIVE = ("net", "pv", "pv_gain", "pv_cost", "pv_cons", "successes", "completions")
@@ -66,26 +73,65 @@ class BlockPlan:
         With subgroups the outputs are the sums over subgroups, plus ``net_sub``,
         ``pv_sub`` and ``successes_sub`` with a subgroup axis after the draw axis.
         """
-        lo, hi = self.bounds(b)
         x = to_inputs(self.design.block(b), list(self.dists), list(self.correlation))
         rng = block_generator(self.seed, STREAM_COHORT, b)
-        if not self.subgroups:
-            out = allocate(hi - lo, self.layouts[0])
-            simulate(self.layouts[0], x, self.cohort, rng, out)
-            out["inputs"] = x
-            return out
-        parts = []
-        for layout in self.layouts:
-            part = allocate(hi - lo, layout)
-            simulate(layout, x, self.cohort, rng, part)
-            parts.append(part)
-        out = {key: sum(p[key] for p in parts[1:]) + parts[0][key] for key in _ADDITIVE}
-        out["break_even"], out["break_even_actor"] = break_even_years(out["net"])
-        out["net_sub"] = np.stack([p["net"] for p in parts], axis=1)
-        out["pv_sub"] = np.stack([p["pv"] for p in parts], axis=1)
-        out["successes_sub"] = np.stack([p["successes"] for p in parts], axis=1)
+        out, parts, _ = simulate_parts(self.layouts, x, self.cohort, rng)
+        if self.subgroups:
+            out["net_sub"] = np.stack([p["net"] for p in parts], axis=1)
+            out["pv_sub"] = np.stack([p["pv"] for p in parts], axis=1)
+            out["successes_sub"] = np.stack([p["successes"] for p in parts], axis=1)
         out["inputs"] = x
         return out
+
+
+def simulate_parts(
+    layouts: tuple[Layout, ...] | list[Layout],
+    x: np.ndarray,
+    cohort: bool,
+    rng: np.random.Generator | None,
+    out: dict[str, np.ndarray] | None = None,
+    detail: bool = False,
+) -> tuple[dict[str, np.ndarray], list[dict[str, np.ndarray]], list[tuple]]:
+    """Run the parts of a case (its subgroups, or the case alone) on the same rows and add up.
+
+    Parameters
+    ----------
+    layouts : sequence of Layout
+        One per subgroup, or the case's own.
+    x, cohort, rng
+        As for :func:`simulate`; the parts draw from ``rng`` one after the other.
+    out : dict, optional
+        Where to write the total (allocated when None).
+    detail : bool
+        Also fill each part's deterministic table of draw 0 (gain by consequence, cost).
+
+    Returns
+    -------
+    (dict, list of dict, list of (gain, cost))
+        The total (outputs that add up are summed, the break-even years recomputed from the
+        summed net result), each part's outputs, and each part's table when ``detail``.
+    """
+    rows = x.shape[0]
+    if out is None:
+        out = allocate(rows, layouts[0])
+    single = len(layouts) == 1
+    parts, details = [], []
+    for layout in layouts:
+        part = out if single else allocate(rows, layout)
+        gain = cost = None
+        if detail:
+            T, A, C = layout.horizon, len(ACTORS), layout.profile_q.shape[0]
+            gain, cost = np.zeros((C, T, A)), np.zeros((T, A))
+            details.append((gain, cost))
+        simulate(layout, x, cohort, rng, part, gain, cost)
+        parts.append(part)
+    if not single:
+        for key in _ADDITIVE:
+            out[key][...] = parts[0][key]
+            for part in parts[1:]:
+                out[key] += part[key]
+        out["break_even"][...], out["break_even_actor"][...] = break_even_years(out["net"])
+    return out, parts, details
 
 
 def make_plan(case: Case, draws: int, seed: int, mode: str, design: str) -> BlockPlan:

@@ -9,12 +9,15 @@ name different distributions, each keeps its own under its part's name, and a no
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
 
 from som_mc.case.inputs import InputSet
 from som_mc.case.load import Case
+from som_mc.conventions import BLOCK_SIZE
+from som_mc.design import Design, n_blocks, to_inputs
 from som_mc.errors import InputError
 from som_mc.layout import Layout, build_layout
 
@@ -58,6 +61,17 @@ class Composition:
             "knowledge_notes": "\n".join(n for c in self.cases for n in c.notes),
             "case_sha256": ", ".join(c.sha256 for c in self.cases),
         }
+
+    def blocks(
+        self, draws: int, seed: int, design: str
+    ) -> Iterator[tuple[int, int, int, np.ndarray]]:
+        """The blocks of a run on the shared inputs: ``(b, lo, hi, x)``, ``x`` the sampled
+        values of draws ``lo`` to ``hi`` (the same draws for every part)."""
+        dists = self.inputs.uncertain_dists
+        plan = Design(design, draws, len(dists), seed)
+        for b in range(n_blocks(draws)):
+            lo, hi = b * BLOCK_SIZE, min((b + 1) * BLOCK_SIZE, draws)
+            yield b, lo, hi, to_inputs(plan.block(b), dists, self.inputs.correlation)
 
     def layouts(self) -> list[Layout]:
         """One layout per part, indexing the shared input set."""

@@ -37,8 +37,8 @@ import xarray as xr
 from som_mc.blocks import allocate, break_even_years, simulate
 from som_mc.case.load import Case, load_case
 from som_mc.compose import Composition, compose
-from som_mc.conventions import ACTOR, ACTORS, BLOCK_SIZE, CONSEQUENCE, DRAW, INPUT, STEP, YEAR
-from som_mc.design import STREAM_COHORT, Design, block_generator, n_blocks, to_inputs
+from som_mc.conventions import ACTOR, ACTORS, CONSEQUENCE, DRAW, INPUT, STEP, YEAR
+from som_mc.design import STREAM_COHORT, block_generator
 from som_mc.engine import _check_run
 from som_mc.errors import InputError
 from som_mc.layout import Layout
@@ -141,8 +141,6 @@ def run_course(
         layouts = [_combine(layouts)]
     else:
         layouts = _sequence_costs(layouts, comp.cases)
-    dists = comp.inputs.uncertain_dists
-    plan = Design(design, draws, len(dists), seed)
     cohort = mode == "cohort"
     n_steps, T, A = len(layouts), layouts[0].horizon, len(ACTORS)
     keys, cons_index = _consequence_union(comp, meta["kind"])
@@ -154,11 +152,9 @@ def run_course(
         "starts": np.empty((draws, n_steps, T)),
         "successes": np.empty((draws, n_steps, T)),
         "pv_cons": np.zeros((draws, len(keys), A)),
-        "inputs": np.empty((draws, len(dists))),
+        "inputs": np.empty((draws, len(comp.inputs.uncertain))),
     }
-    for b in range(n_blocks(draws)):
-        lo, hi = b * BLOCK_SIZE, min((b + 1) * BLOCK_SIZE, draws)
-        x = to_inputs(plan.block(b), dists, comp.inputs.correlation)
+    for b, lo, hi, x in comp.blocks(draws, seed, design):
         store["inputs"][lo:hi] = x
         rng = block_generator(seed, STREAM_COHORT, b)
         _course_block(layouts, x, cohort, rng, store, lo, hi, cons_index)

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 import xarray as xr
 
-from som_mc.blocks import BlockPlan, allocate, break_even_years, make_plan, simulate
+from som_mc.blocks import BlockPlan, allocate, make_plan, simulate_parts
 from som_mc.case.load import Case, load_case
 from som_mc.conventions import ACTORS, BLOCK_SIZE, MODES
 from som_mc.design import n_blocks
@@ -149,17 +149,9 @@ def deterministic(case: str | Path | dict | Case) -> xr.Dataset:
     plan = make_plan(case, 1, 0, "expected", "random")
     first = plan.layouts[0]
     x = first.central[first.uncertain_q][np.newaxis, :]
-    shape = (first.profile_q.shape[0], first.horizon, len(ACTORS))
-    parts = []
-    for layout in plan.layouts:  # one per subgroup; their tables add up
-        out, gain, cost = allocate(1, layout), np.zeros(shape), np.zeros(shape[1:])
-        simulate(layout, x, False, None, out, gain, cost)
-        parts.append((out, gain, cost))
-    out, gain, cost = parts[0]
-    if len(parts) > 1:
-        out = {k: sum(p[0][k] for p in parts) for k in ("net", "pv", "successes")}
-        gain, cost = sum(p[1] for p in parts), sum(p[2] for p in parts)
-        out["break_even"], out["break_even_actor"] = break_even_years(out["net"])
+    out, _, details = simulate_parts(plan.layouts, x, False, None, detail=True)
+    gain = sum(g for g, _ in details)  # one table per subgroup; they add up
+    cost = sum(c for _, c in details)
     return deterministic_dataset(case, out, gain, cost)
 
 
@@ -190,15 +182,7 @@ def evaluate_quantities(case: Case, values: np.ndarray) -> dict[str, np.ndarray]
     out = allocate(rows, layouts[0])
     for b in range(n_blocks(rows)):
         lo, hi = b * BLOCK_SIZE, min((b + 1) * BLOCK_SIZE, rows)
-        view = {k: v[lo:hi] for k, v in out.items()}
-        simulate(layouts[0], values[lo:hi], False, None, view)
-        for layout in layouts[1:]:
-            part = allocate(hi - lo, layout)
-            simulate(layout, values[lo:hi], False, None, part)
-            for key, value in part.items():
-                view[key] += value
-    if len(layouts) > 1:
-        out["break_even"], out["break_even_actor"] = break_even_years(out["net"])
+        simulate_parts(layouts, values[lo:hi], False, None, {k: v[lo:hi] for k, v in out.items()})
     return out
 
 
@@ -253,9 +237,6 @@ class _Collect:
         lo, hi = self.plan.bounds(b)
         for key, value in out.items():
             self.out[key][lo:hi] = value
-
-    def merge(self, other: _Collect) -> None:  # pragma: no cover - dask sends blocks, not these
-        raise NotImplementedError
 
     def dataset(self, attrs: dict[str, object]) -> xr.Dataset:
         inputs = self.out.pop("inputs")

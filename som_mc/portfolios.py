@@ -17,9 +17,9 @@ import xarray as xr
 from som_mc.blocks import allocate, simulate
 from som_mc.case.load import Case, load_case
 from som_mc.compose import compose
-from som_mc.conventions import ACTOR, ACTORS, BLOCK_SIZE, DRAW, OPTION
+from som_mc.conventions import ACTOR, ACTORS, DRAW, OPTION
 from som_mc.decision import compare
-from som_mc.design import STREAM_COHORT, Design, block_generator, n_blocks, to_inputs
+from som_mc.design import STREAM_COHORT, block_generator
 from som_mc.engine import _check_run
 
 __all__ = ["portfolio"]
@@ -61,12 +61,8 @@ def portfolio(
     draws, seed = _check_run(draws, seed, mode)
     comp = compose({name: load_case(case) for name, case in cases.items()})
     layouts = comp.layouts()
-    dists = comp.inputs.uncertain_dists
-    plan = Design(design, draws, len(dists), seed)
     pv = np.empty((draws, len(layouts), len(ACTORS)))
-    for b in range(n_blocks(draws)):
-        lo, hi = b * BLOCK_SIZE, min((b + 1) * BLOCK_SIZE, draws)
-        x = to_inputs(plan.block(b), dists, comp.inputs.correlation)
+    for b, lo, hi, x in comp.blocks(draws, seed, design):
         for i, layout in enumerate(layouts):
             # Each option draws its own cohort from its own stream of the block.
             rng = block_generator(seed, STREAM_COHORT + 16 * (i + 1), b)
