@@ -151,8 +151,9 @@ def _parser() -> argparse.ArgumentParser:
 
 
 @contextmanager
-def progress_bar(what: str, total: int, quiet: bool) -> Iterator[Callable[[int, int], None]]:
-    """A rich progress bar; yields the callback that moves it (done, total)."""
+def progress_bar(what: str, total: int | None, quiet: bool) -> Iterator[Callable[[int, int], None]]:
+    """A rich progress bar; yields the callback that moves it (done, total: the total may be
+    known only once the work starts, as the rows of a batch table)."""
     from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
     with Progress(
@@ -164,7 +165,7 @@ def progress_bar(what: str, total: int, quiet: bool) -> Iterator[Callable[[int, 
         disable=quiet,
     ) as bar:
         task = bar.add_task(what, total=total)
-        yield lambda done, _total: bar.update(task, completed=done)
+        yield lambda done, total: bar.update(task, completed=done, total=total)
 
 
 @contextmanager

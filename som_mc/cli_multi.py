@@ -86,7 +86,7 @@ def dispatch(args: argparse.Namespace) -> int:
 
     if args.out is not None and args.out.exists() and not args.force:
         args.force = _ask_overwrite(args.out)
-    with connect(args.scheduler) as client, progress_bar("rows", 1, args.quiet) as tick:
+    with connect(args.scheduler) as client, progress_bar("rows", None, args.quiet) as tick:
         ds = run_batch(args.table, args.draws, args.seed, args.mode, client=client, progress=tick)
     table = Table(title=f"Batch: P(present value > 0) and mean, {args.draws:,} draws per row")
     table.add_column("row")

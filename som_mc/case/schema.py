@@ -261,7 +261,7 @@ class ConsequenceLine(_Strict):
         return self
 
 
-#: The extrapolation rules, in the order of their codes in the kernel (som_mc.layout.RULES).
+#: The extrapolation rules, in the order of their codes in the kernel (som_mc.kernels.simulate).
 RULE_NAMES = ("stop", "hold", "decay")
 
 
