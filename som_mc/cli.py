@@ -151,9 +151,8 @@ def _parser() -> argparse.ArgumentParser:
 
 
 @contextmanager
-def progress_bar(what: str, total: int | None, quiet: bool) -> Iterator[Callable[[int, int], None]]:
-    """A rich progress bar; yields the callback that moves it (done, total: the total may be
-    known only once the work starts, as the rows of a batch table)."""
+def progress_bar(what: str, total: int, quiet: bool) -> Iterator[Callable[[int, int], None]]:
+    """A rich progress bar; yields the callback that moves it (done, total)."""
     from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
     with Progress(
@@ -165,7 +164,7 @@ def progress_bar(what: str, total: int | None, quiet: bool) -> Iterator[Callable
         disable=quiet,
     ) as bar:
         task = bar.add_task(what, total=total)
-        yield lambda done, total: bar.update(task, completed=done, total=total)
+        yield lambda done, _total: bar.update(task, completed=done)
 
 
 @contextmanager

@@ -80,14 +80,15 @@ def dispatch(args: argparse.Namespace) -> int:
             written = _write_plot(lambda ax: portfolio_plot(ds, ax=ax), args.plot, args.force)
             console.print(f"Figure written to {written}")
         return 0
-    from som_mc.batch import run_batch
+    from som_mc.batch import read_batch, run_batch
     from som_mc.cli import _ask_overwrite, connect, progress_bar
     from som_mc.io import write_netcdf
 
     if args.out is not None and args.out.exists() and not args.force:
         args.force = _ask_overwrite(args.out)
-    with connect(args.scheduler) as client, progress_bar("rows", None, args.quiet) as tick:
-        ds = run_batch(args.table, args.draws, args.seed, args.mode, client=client, progress=tick)
+    rows = read_batch(args.table)  # read first: its errors come before any run; the bar's total
+    with connect(args.scheduler) as client, progress_bar("rows", len(rows), args.quiet) as tick:
+        ds = run_batch(rows, args.draws, args.seed, args.mode, client=client, progress=tick)
     table = Table(title=f"Batch: P(present value > 0) and mean, {args.draws:,} draws per row")
     table.add_column("row")
     for actor in ds.actor.values:

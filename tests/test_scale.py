@@ -133,3 +133,18 @@ def test_ten_million_draws_stay_under_1_5_gb():
     peak_kib = int(done.stderr.strip().splitlines()[-1])
     assert peak_kib * 1024 < 1.5 * 2**30, f"peak {peak_kib / 2**20:.2f} GB"
     assert peak_kib > 50 * 1024  # it did measure the run (numpy alone takes more than this)
+
+
+def test_cli_batch_prints_every_row_and_saves_the_summaries(tmp_path, capsys):
+    """`som-mc batch TABLE --out` runs each row (with its progress bar) and writes the
+    summaries with a row dim."""
+    table = tmp_path / "batch.csv"
+    table.write_text(
+        "case,label,intake.participants[0]\nexample:cti,Aarhus,25\nexample:cti,Odense,50\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "batch.nc"
+    assert main(["batch", str(table), "--draws", "500", "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "Aarhus" in printed and "Odense" in printed
+    assert xr.load_dataset(out).sizes["row"] == 2
