@@ -2,7 +2,7 @@
 
 This is MODEL.md section 3 written as array expressions over a chunk of draws, with the
 kernel's extras (dropout, a gross rate minus deadweight, persistence, discounting, the four
-cost types, prices split by fixed shares). It reads the same :class:`som_mc.layout.Layout` as
+cost types, prices split by fixed shares). It reads the same :class:`som_mc.model.layout.Layout` as
 the kernel and returns the same outputs, so the two can be compared number for number in
 expected mode. In cohort mode it draws its binomials with numpy's vectorised
 ``Generator.binomial``, a different random stream from the kernel's: the two agree in
@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 
 from som_mc.conventions import ACTORS, COST_TYPES
-from som_mc.layout import Layout
+from som_mc.model.layout import Layout
 
 __all__ = ["CHUNK", "simulate_reference"]
 
@@ -43,7 +43,7 @@ def simulate_reference(
     Parameters
     ----------
     layout : Layout
-        The case as arrays (:func:`som_mc.layout.build_layout`).
+        The case as arrays (:func:`som_mc.model.layout.build_layout`).
     x : ndarray, shape (draws, U)
         Values of the uncertain inputs, in the order of ``layout.uncertain_q`` (the ``inputs``
         variable of a :func:`som_mc.run` result).
@@ -61,12 +61,12 @@ def simulate_reference(
         ``net`` (draws, T, A), ``pv``, ``pv_gain``, ``pv_cost`` (draws, A), ``pv_cons``
         (draws, C, A), ``break_even`` (draws,) and ``break_even_actor`` (draws, A) as 1-based
         years or NaN, ``successes`` (draws, T): as
-        :func:`som_mc.kernels.simulate.simulate_block` writes them.
+        :func:`som_mc.model.kernel.simulate_block` writes them.
 
     Examples
     --------
     >>> from som_mc import load_case
-    >>> from som_mc.layout import build_layout
+    >>> from som_mc.model.layout import build_layout
     >>> from benchmarks.cases import benchmark_case
     >>> layout = build_layout(load_case(benchmark_case()))
     >>> x = layout.central[layout.uncertain_q][np.newaxis, :]

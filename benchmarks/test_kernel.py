@@ -20,11 +20,11 @@ from benchmarks._timing import record, require
 from benchmarks.cases import DRAWS, benchmark_case
 from benchmarks.reference import simulate_reference
 from som_mc import load_case, run
-from som_mc.blocks import allocate, simulate
-from som_mc.case.load import Case
 from som_mc.conventions import BLOCK_SIZE, MODES
-from som_mc.design import STREAM_COHORT, Design, block_generator, n_blocks, to_inputs
-from som_mc.layout import Layout, build_layout
+from som_mc.inputs.case.load import Case
+from som_mc.model.design import STREAM_COHORT, Design, block_generator, n_blocks, to_inputs
+from som_mc.model.layout import Layout, build_layout
+from som_mc.run.plan import allocate, simulate
 
 #: Targets of the issue: kernel vs reference on one thread, and two threads vs one.
 KERNEL_SPEEDUP = 10.0

@@ -6,7 +6,7 @@ G-function, so that what is timed is the estimator. SALib is called as its users
 (100 bootstrap resamples for its confidence intervals, its default) and, for comparison,
 with 2 resamples, which leaves little but its estimator.
 
-Targets: :class:`~som_mc.sensitivity.sobol.SobolAccumulator` at least 20 times faster than
+Targets: :class:`~som_mc.analysis.sensitivity.sobol.SobolAccumulator` at least 20 times faster than
 SALib's analyze, with at most a fifth of its peak memory and the same indices to 1e-10.
 Memory is the tracemalloc peak of the allocations made during the call (numpy reports its
 arrays to tracemalloc), over what was allocated before it; the outputs themselves are
@@ -23,13 +23,13 @@ import pytest
 from pytest_benchmark.fixture import BenchmarkFixture
 
 from benchmarks._timing import record, require
-from som_mc.sensitivity.sobol import SobolAccumulator
+from som_mc.analysis.sensitivity.sobol import SobolAccumulator
 
 #: Targets of the issue.
 TIME_RATIO = 20.0
 MEMORY_RATIO = 5.0
 N_INPUTS = 10
-#: Base samples per accumulator step, as :func:`som_mc.sensitivity.sobol.sobol_indices` uses.
+#: Base samples per accumulator step, as :func:`som_mc.analysis.sensitivity.sobol.sobol_indices` uses.
 CHUNK = 8192
 #: G-function coefficients (Saltelli et al. 2008, "Global sensitivity analysis: the primer",
 #: section 3.6): two important inputs, two minor ones, six nearly irrelevant.

@@ -10,7 +10,7 @@ first use):
 - :func:`write_netcdf` writes a result atomically;
 - :func:`example_path` finds a shipped example case;
 - :func:`sobol`, :func:`tornado`, :func:`switching_values`, :func:`morris` and
-  :func:`value_of_information` analyse a case's sensitivity (see :mod:`som_mc.sensitivity`).
+  :func:`value_of_information` analyse a case's sensitivity (see :mod:`som_mc.analysis.sensitivity`).
 """
 
 from __future__ import annotations
@@ -18,20 +18,27 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+from som_mc import _aliases
 from som_mc._version import __version__
 from som_mc.errors import InputError, SomMcError
 
 if TYPE_CHECKING:
-    from som_mc.batch import run_batch
-    from som_mc.case.load import Case, load_case
-    from som_mc.course import run_course
-    from som_mc.engine import deterministic, run
-    from som_mc.examples import example_path
-    from som_mc.followup import update
+    from som_mc.analysis.followup import update
+    from som_mc.analysis.sensitivity import (
+        morris,
+        sobol,
+        switching_values,
+        tornado,
+        value_of_information,
+    )
+    from som_mc.inputs.case.load import Case, load_case
+    from som_mc.inputs.examples import example_path
     from som_mc.io import write_netcdf
-    from som_mc.portfolios import portfolio
-    from som_mc.results import summarize
-    from som_mc.sensitivity import morris, sobol, switching_values, tornado, value_of_information
+    from som_mc.run.batch import run_batch
+    from som_mc.run.course import run_course
+    from som_mc.run.engine import deterministic, run
+    from som_mc.run.portfolios import portfolio
+    from som_mc.run.results import summarize
 
 __all__ = [
     "Case",
@@ -56,23 +63,25 @@ __all__ = [
 ]
 
 _LAZY = {
-    "Case": "som_mc.case.load",
-    "load_case": "som_mc.case.load",
-    "run": "som_mc.engine",
-    "run_batch": "som_mc.batch",
-    "run_course": "som_mc.course",
-    "portfolio": "som_mc.portfolios",
-    "update": "som_mc.followup",
-    "deterministic": "som_mc.engine",
-    "example_path": "som_mc.examples",
+    "Case": "som_mc.inputs.case.load",
+    "load_case": "som_mc.inputs.case.load",
+    "run": "som_mc.run.engine",
+    "run_batch": "som_mc.run.batch",
+    "run_course": "som_mc.run.course",
+    "portfolio": "som_mc.run.portfolios",
+    "update": "som_mc.analysis.followup",
+    "deterministic": "som_mc.run.engine",
+    "example_path": "som_mc.inputs.examples",
     "write_netcdf": "som_mc.io",
-    "summarize": "som_mc.results",
-    "sobol": "som_mc.sensitivity",
-    "tornado": "som_mc.sensitivity",
-    "switching_values": "som_mc.sensitivity",
-    "morris": "som_mc.sensitivity",
-    "value_of_information": "som_mc.sensitivity",
+    "summarize": "som_mc.run.results",
+    "sobol": "som_mc.analysis.sensitivity",
+    "tornado": "som_mc.analysis.sensitivity",
+    "switching_values": "som_mc.analysis.sensitivity",
+    "morris": "som_mc.analysis.sensitivity",
+    "value_of_information": "som_mc.analysis.sensitivity",
 }
+
+_aliases.install()
 
 
 def __getattr__(name: str) -> Any:

@@ -78,7 +78,7 @@ def test_kernel_compilation_is_cached() -> None:
     instead of compiling again (no cache misses)."""
     code = (
         "from som_mc import example_path, run\n"
-        "from som_mc.kernels.simulate import simulate_block\n"
+        "from som_mc.model.kernel import simulate_block\n"
         "run(example_path('cti'), draws=10, seed=1)\n"
         "print(sum(simulate_block.stats.cache_misses.values()))\n"
     )

@@ -9,9 +9,9 @@ import pytest
 import xarray as xr
 from scipy import stats
 
-from som_mc.decision import compare
+from som_mc.analysis.decision import compare
+from som_mc.analysis.sensitivity.voi import evpi as evpi_two_options
 from som_mc.errors import InputError
-from som_mc.sensitivity.voi import evpi as evpi_two_options
 
 ACTORS = ["kommune", "region", "stat"]
 
@@ -100,7 +100,7 @@ def test_two_options_against_the_normal_closed_form() -> None:
     """Doing nothing (PV 0) against PV ~ N(μ, σ²): P(best) = Φ(μ/σ) and EVPI = σ φ(μ/σ) −
     μ Φ(−μ/σ) for μ > 0 (the expected loss of a normal, e.g. Raiffa & Schlaifer 1961, unit
     normal loss integral); both within 4 Monte Carlo standard errors, and EVPI equal to the
-    two-option som_mc.sensitivity.voi.evpi on the same draws."""
+    two-option som_mc.analysis.sensitivity.voi.evpi on the same draws."""
     mu, sigma, n = 2e5, 5e5, 200_000
     rng = np.random.default_rng(7)
     course = rng.normal(mu, sigma, size=(n, 3))

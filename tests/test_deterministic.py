@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from som_mc import deterministic
-from som_mc.layout import discount_factors_fm2021
+from som_mc.model.layout import discount_factors_fm2021
 
 # A case small enough to work out by hand: two intake years, a 2-year course, two consequences
 # with 3-year profiles, prices for two actors, one revenue item, 3.5 % discount rate.

@@ -1,4 +1,4 @@
-"""Tests for som_mc.distributions.
+"""Tests for som_mc.inputs.distributions.
 
 The core is a table (in the manner of PreliZ's ``test_scipy.py``): each TOML spec is paired with
 a scipy.stats frozen distribution built here, independently, from the analytic
@@ -16,7 +16,8 @@ import pytest
 from scipy import stats
 
 from som_mc import distributions
-from som_mc.distributions import (
+from som_mc.errors import InputError
+from som_mc.inputs.distributions import (
     FAMILIES,
     PERT,
     Beta,
@@ -30,7 +31,6 @@ from som_mc.distributions import (
     Uniform,
     from_spec,
 )
-from som_mc.errors import InputError
 
 Z975 = stats.norm.ppf(0.975)
 Q = np.concatenate([[1e-6], np.linspace(0.001, 0.999, 199), [1.0 - 1e-6]])

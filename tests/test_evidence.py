@@ -1,4 +1,4 @@
-"""From a study's effect size to a success-rate distribution (som_mc.evidence).
+"""From a study's effect size to a success-rate distribution (som_mc.inputs.evidence).
 
 Each conversion is checked against a worked example of its source; the distribution against
 an independent transform of scipy.stats.norm (quantiles, moments by scipy's own quadrature,
@@ -17,7 +17,7 @@ from scipy import special, stats
 import som_mc
 from som_mc.cli import main
 from som_mc.errors import InputError
-from som_mc.evidence import (
+from som_mc.inputs.evidence import (
     LOGIT_PER_SMD,
     EffectRate,
     effect_rate,
@@ -27,7 +27,7 @@ from som_mc.evidence import (
     treated_risk_from_odds_ratio,
     treated_risk_from_risk_ratio,
 )
-from som_mc.knowledge import load_knowledge
+from som_mc.inputs.knowledge import load_knowledge
 
 HERMAN = "cti_herman_2011_homelessness"  # OR 0.22 (0.06 to 0.88), knowledge/effects.toml
 

@@ -19,20 +19,20 @@ import pytest
 import xarray as xr
 
 import som_mc
-from som_mc.case.load import load_case
 from som_mc.cli import main
 from som_mc.errors import InputError
-from som_mc.examples import example_path
-from som_mc.excel import read_case_xlsx, write_results_xlsx, write_template
-from som_mc.excel.quantity_text import (
+from som_mc.inputs.case.load import load_case
+from som_mc.inputs.examples import example_path
+from som_mc.inputs.workbook.quantity_text import (
     TextError,
     format_quantity,
     format_split,
     parse_quantity,
     parse_split,
 )
-from som_mc.excel.template import BLANK_CASE
 from som_mc.io import ResultExistsError
+from som_mc.present.workbook import read_case_xlsx, write_results_xlsx, write_template
+from som_mc.present.workbook.template import BLANK_CASE
 
 EXAMPLES = ("cti", "cannabis_youth", "housing_first")
 #: Attrs that name where a case came from, not what it computes.
@@ -562,7 +562,13 @@ def test_template_never_overwrites_unasked(tmp_path: Path) -> None:
 @pytest.fixture(scope="module")
 def analysed() -> dict[str, Any]:
     """A small run of the CTI example with every analysis, shared by the results tests."""
-    from som_mc.sensitivity import morris, sobol, switching_values, tornado, value_of_information
+    from som_mc.analysis.sensitivity import (
+        morris,
+        sobol,
+        switching_values,
+        tornado,
+        value_of_information,
+    )
 
     case = load_case(example_path("cti"))
     return {

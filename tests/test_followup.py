@@ -1,4 +1,4 @@
-"""Follow-up updating (som_mc.followup) and the `som-mc update` command.
+"""Follow-up updating (som_mc.analysis.followup) and the `som-mc update` command.
 
 The conjugate update is checked against scipy.stats.beta; importance reweighting of a beta
 prior against the conjugate result within stated Monte Carlo standard errors.
@@ -16,16 +16,16 @@ import pytest
 from scipy import stats
 
 import som_mc
-from som_mc.cli import main
-from som_mc.distributions import Beta
-from som_mc.errors import InputError
-from som_mc.examples import example_path
-from som_mc.followup import (
+from som_mc.analysis.followup import (
     LowEffectiveSampleSize,
     parse_observed,
     posterior_case,
     update,
 )
+from som_mc.cli import main
+from som_mc.errors import InputError
+from som_mc.inputs.distributions import Beta
+from som_mc.inputs.examples import example_path
 
 # With BASE_CASE (20 participants, 10,000 kr each, 240 fewer shelter days at 700 kr for
 # kommune and state), the total pays off when the rate exceeds 200,000 / 6.72e6 = 0.030 and

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from som_mc import InputError, deterministic, load_case
-from som_mc.knowledge import PriceIndex, check_knowledge, load_knowledge
+from som_mc.inputs.knowledge import PriceIndex, check_knowledge, load_knowledge
 
 # The consequences issue 4 asks the catalogue to hold at least, by their catalogue keys.
 REQUIRED = [
@@ -231,7 +231,7 @@ def test_illustrative_use_is_reported_in_attrs() -> None:
 def test_every_example_case_refers_to_the_catalogue() -> None:
     """The shipped example cases load, and name catalogued consequences rather than repeating
     their numbers (cannabis_youth prices SU itself: the index does not reach 2026)."""
-    from som_mc.examples import example_names, example_path
+    from som_mc.inputs.examples import example_names, example_path
 
     kb = load_knowledge()
     assert {"cti", "cannabis_youth", "housing_first"} <= set(example_names())
@@ -255,8 +255,8 @@ def test_effect_studies_carry_their_uncertainty_or_say_none() -> None:
 def test_preset_factors_are_means() -> None:
     """Every preset keeps the value as the distribution's mean (lognormal, gamma, beta, a
     symmetric PERT), so that a deterministic run uses the value itself."""
-    from som_mc.distributions import from_spec
-    from som_mc.knowledge import apply_preset
+    from som_mc.inputs.distributions import from_spec
+    from som_mc.inputs.knowledge import apply_preset
 
     kb = load_knowledge()
     for preset in kb.presets.values():

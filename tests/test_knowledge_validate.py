@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from som_mc.cli import main
-from som_mc.knowledge import knowledge_dir, presets_dir
+from som_mc.inputs.knowledge import knowledge_dir, presets_dir
 
 
 def test_validate_passes_on_the_shipped_base(capsys: pytest.CaptureFixture[str]) -> None:

@@ -7,8 +7,8 @@ import pytest
 from scipy import stats
 
 from som_mc import load_case
-from som_mc.sensitivity.morris import morris, morris_screening
-from som_mc.sensitivity.oneway import switching_values, tornado
+from som_mc.analysis.sensitivity.morris import morris, morris_screening
+from som_mc.analysis.sensitivity.oneway import switching_values, tornado
 
 # PV (total = kommune) = 10 participants x rate x 10 days x price - 20,000 start-up.
 SMALL = {

@@ -14,8 +14,8 @@ from matplotlib.axes import Axes
 
 import som_mc
 from som_mc import plots
+from som_mc.analysis.sensitivity import sobol, tornado, value_of_information
 from som_mc.errors import InputError
-from som_mc.sensitivity import sobol, tornado, value_of_information
 
 matplotlib.use("Agg")  # before any figure is made; no window, the same pixels everywhere
 

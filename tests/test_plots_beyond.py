@@ -19,9 +19,9 @@ import som_mc
 from som_mc import portfolio
 from som_mc.cli import EXIT_USER_ERROR, main
 from som_mc.errors import InputError
-from som_mc.examples import course_path
-from som_mc.plots import parts_plot, portfolio_plot
-from som_mc.plots.parts import QUANTILES
+from som_mc.inputs.examples import course_path
+from som_mc.present.plots import parts_plot, portfolio_plot
+from som_mc.present.plots.parts import QUANTILES
 
 matplotlib.use("Agg")  # before any figure is made; no window, the same pixels everywhere
 
@@ -85,7 +85,7 @@ def _direct_p_best_and_loss(ds: xr.Dataset) -> tuple[np.ndarray, np.ndarray]:
 def test_portfolio_bars_and_losses_are_the_datasets(results) -> None:
     """The bars' heights are P(best) and the diamonds the expected loss (in the unit the right
     axis names), for every option and actor. Both are also checked against a direct count on
-    the draws (the definitions of som_mc.decision: ties share a draw; loss = best − own)."""
+    the draws (the definitions of som_mc.analysis.decision: ties share a draw; loss = best − own)."""
     ds = results["portfolio"]
     ax = portfolio_plot(ds)
     order = ["kommune", "region", "stat", "total"]

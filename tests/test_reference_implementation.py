@@ -15,7 +15,7 @@ import pytest
 from benchmarks.cases import benchmark_case
 from benchmarks.reference import simulate_reference
 from som_mc import load_case, run
-from som_mc.layout import build_layout
+from som_mc.model.layout import build_layout
 
 #: Dataset variable of each kernel output the reference computes.
 OUTPUTS = {

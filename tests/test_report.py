@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from som_mc import example_path
-from som_mc.report import compute_report_data, render_report, write_report
+from som_mc.present.report import compute_report_data, render_report, write_report
 
 SECTIONS = ("inputs", "deterministic", "probabilistic", "sensitivity", "voi", "methods",
             "provenance")  # fmt: skip

@@ -10,9 +10,9 @@ import pytest
 import xarray as xr
 
 from som_mc import run
-from som_mc.batch import run_batch
 from som_mc.cli import main
-from som_mc.examples import example_path
+from som_mc.inputs.examples import example_path
+from som_mc.run.batch import run_batch
 
 CTI = example_path("cti")
 
@@ -74,7 +74,7 @@ def test_dask_and_single_process_are_identical_for_two_chunkings(client):
 
 def test_sobol_on_dask_is_identical_to_local(client):
     """The Sobol' design evaluated on the cluster, chunk by chunk, gives the same indices."""
-    from som_mc.sensitivity.analysis import sobol
+    from som_mc.analysis.sensitivity.analysis import sobol
 
     local = sobol(CTI, n=512, seed=1, replicates=2)
     remote = sobol(CTI, n=512, seed=1, replicates=2, client=client)
@@ -93,8 +93,8 @@ def test_batch_runs_every_row_with_its_inputs(tmp_path):
     assert ds.label.values.tolist() == ["Aarhus", "Odense"]
     cost = ds.cost_pv_mean.sel(actor="kommune").values
     assert cost[1] > cost[0]
-    from som_mc.batch import override_inputs
-    from som_mc.case.load import load_case
+    from som_mc.inputs.case.load import load_case
+    from som_mc.run.batch import override_inputs
 
     direct = run(
         override_inputs(load_case(CTI), {"intake.participants[0]": 50.0}),

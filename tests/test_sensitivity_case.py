@@ -10,9 +10,9 @@ import pytest
 import xarray as xr
 
 from som_mc import load_case
+from som_mc.analysis.sensitivity.analysis import sobol
+from som_mc.analysis.sensitivity.groups import group_inputs
 from som_mc.cli import main
-from som_mc.sensitivity.analysis import sobol
-from som_mc.sensitivity.groups import group_inputs
 
 # Two uncertain costs and an uncertain price for the state only: PV(total) = -(c1 + c2) + const
 # + 50 x price, a linear model with independent inputs.

@@ -1,4 +1,4 @@
-"""Tests for som_mc.sensitivity.sobol.
+"""Tests for som_mc.analysis.sensitivity.sobol.
 
 Three kinds of check: analytic indices of standard test functions (Ishigami, Sobol' G, a linear
 model), agreement to 1e-9 with ``SALib.analyze.sobol.analyze`` on the same design and outputs,
@@ -16,8 +16,8 @@ from SALib.analyze import sobol as salib_analyze
 from SALib.sample import sobol as salib_sample
 from scipy import stats
 
+from som_mc.analysis.sensitivity.sobol import SobolAccumulator, SobolResult, sobol_indices
 from som_mc.errors import InputError
-from som_mc.sensitivity.sobol import SobolAccumulator, SobolResult, sobol_indices
 
 # --- Ishigami & Homma (1990), a = 7, b = 0.1, inputs uniform on [-π, π] ---------------------
 # Closed forms as in Saltelli et al. (2008), Global Sensitivity Analysis: The Primer, sec. 4.5.

@@ -1,4 +1,4 @@
-"""Tests for som_mc.sensitivity.voi: EVPI and regression-based EVPPI.
+"""Tests for som_mc.analysis.sensitivity.voi: EVPI and regression-based EVPPI.
 
 Reference values are closed forms for normally distributed net benefit, where the expected
 value of perfect information is the classic "unit normal linear loss" result (Raiffa &
@@ -22,8 +22,8 @@ import numpy as np
 import pytest
 from scipy import stats
 
+from som_mc.analysis.sensitivity.voi import METHODS, evpi, evpi_se, evppi
 from som_mc.errors import InputError
-from som_mc.sensitivity.voi import METHODS, evpi, evpi_se, evppi
 
 
 def _censored_mean(mu: float, sigma: float) -> float:

@@ -468,7 +468,7 @@ NB02 = [
     mode, without the chance in a small group.
     """),
     code("""
-    from som_mc.sensitivity import sobol, switching_values, tornado
+    from som_mc.analysis.sensitivity import sobol, switching_values, tornado
 
     sob = sobol(path, n=1024, replicates=4, seed=1)
     print("model evaluations:", sob.attrs["evaluations"])

@@ -25,8 +25,8 @@ import pandas as pd
 
 import som_mc
 from som_mc import plots
-from som_mc.examples import course_path
-from som_mc.case.schema import RULE_NAMES
+from som_mc.inputs.examples import course_path
+from som_mc.inputs.case.schema import RULE_NAMES
 from som_mc import portfolio
 
 ACTORS = ["kommune", "region", "stat", "total"]
@@ -228,7 +228,7 @@ NB06 = [
     ten_years = som_mc.run(long_run, draws=DRAWS, seed=6)
     rule = ten_years.inputs.sel(input="extrapolation.rule")
     pv = ten_years.present_value.sum("actor")
-    # The rule is a coded choice, its codes in the order of som_mc.case.schema.RULE_NAMES.
+    # The rule is a coded choice, its codes in the order of som_mc.inputs.case.schema.RULE_NAMES.
     by_rule = pd.DataFrame({
         name: {
             "share of draws": pct((rule == code).mean()),

@@ -1,0 +1,1 @@
+"""The analysis layer: sensitivity, decision and follow-up, reading runs."""

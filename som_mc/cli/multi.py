@@ -1,0 +1,209 @@
+"""Command-line commands that run more than one case: ``course``, ``compare`` and ``batch``."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from rich.console import Console
+from rich.table import Table
+
+from som_mc.conventions import MODES
+from som_mc.present.console import _illustrative_note
+
+if TYPE_CHECKING:  # matplotlib loads only when a figure is asked for
+    from matplotlib.axes import Axes
+
+__all__ = ["add_parsers", "dispatch"]
+
+
+def add_parsers(sub: argparse._SubParsersAction) -> None:
+    """Add the commands' parsers to the ``som-mc`` parser."""
+    course = sub.add_parser("course", help="several interventions in sequence or combination")
+    course.add_argument(
+        "course", nargs="?", type=Path, help="course file (TOML with [[step]] tables)"
+    )
+    course.add_argument("--example", help="a shipped example course, e.g. cti_then_housing_first")
+    compare = sub.add_parser(
+        "compare", help="portfolio: which intervention is best, on the same draws"
+    )
+    compare.add_argument(
+        "options", nargs="+", help="NAME=CASE.toml or example names (at least two)"
+    )
+    batch = sub.add_parser("batch", help="run every row of a table of cases, summaries only")
+    batch.add_argument("table", type=Path, help="CSV: a case column and input columns")
+    batch.add_argument("--scheduler", default=None, help="dask scheduler ADDRESS")
+    batch.add_argument("--out", type=Path, default=None, help="netCDF of the summaries")
+    batch.add_argument("--force", action="store_true", help="replace an existing output file")
+    for p in (course, compare):
+        p.add_argument("--plot", type=Path, default=None, help="write a figure (.png, .pdf, .svg)")
+        p.add_argument("--force", action="store_true", help="replace an existing figure")
+    for p in (course, compare, batch):
+        p.add_argument("--draws", type=int, default=10_000, help="draws (default 10000)")
+        p.add_argument("--seed", type=int, default=0, help="seed (default 0)")
+        p.add_argument("--mode", choices=MODES, default="expected", help="expected or cohort")
+        p.add_argument("--quiet", action="store_true", help="no progress display")
+
+
+def dispatch(args: argparse.Namespace) -> int:
+    """Run one of the commands; returns the exit status."""
+    from som_mc.present.console import print_summary
+    from som_mc.run.results import summarize
+
+    console = Console()
+    if args.command == "course":
+        from som_mc.run.course import run_course
+
+        _refuse_overwrite(args.plot, args.force)
+        ds = run_course(_course_path(args), draws=args.draws, seed=args.seed, mode=args.mode)
+        summary = summarize(ds)
+        summary.attrs.update(design="random")
+        print_summary(summary, console)
+        _by_part(console, ds.present_value_by_step, "step")
+        if args.plot is not None:
+            from som_mc.present.plots import parts_plot
+
+            written = _write_plot(lambda ax: parts_plot(ds, "step", ax=ax), args.plot, args.force)
+            console.print(f"Figure written to {written}")
+        return 0
+    if args.command == "compare":
+        from som_mc.run.portfolios import portfolio
+
+        _refuse_overwrite(args.plot, args.force)
+        ds = portfolio(_options(args.options), draws=args.draws, seed=args.seed, mode=args.mode)
+        _comparison(console, ds)
+        if args.plot is not None:
+            from som_mc.present.plots import portfolio_plot
+
+            written = _write_plot(lambda ax: portfolio_plot(ds, ax=ax), args.plot, args.force)
+            console.print(f"Figure written to {written}")
+        return 0
+    from som_mc.cli.app import _ask_overwrite, connect, progress_bar
+    from som_mc.io import write_netcdf
+    from som_mc.run.batch import read_batch, run_batch
+
+    if args.out is not None and args.out.exists() and not args.force:
+        args.force = _ask_overwrite(args.out)
+    rows = read_batch(args.table)  # read first: its errors come before any run; the bar's total
+    with connect(args.scheduler) as client, progress_bar("rows", len(rows), args.quiet) as tick:
+        ds = run_batch(rows, args.draws, args.seed, args.mode, client=client, progress=tick)
+    table = Table(title=f"Batch: P(present value > 0) and mean, {args.draws:,} draws per row")
+    table.add_column("row")
+    for actor in ds.actor.values:
+        table.add_column(f"{actor}", justify="right")
+    for i in range(ds.sizes["row"]):
+        row = ds.isel(row=i)
+        table.add_row(
+            str(row.label.item()),
+            *(
+                f"{float(row.p_positive.sel(actor=a)):.0%} / "
+                f"{float(row.pv_mean.sel(actor=a)) / 1000:,.0f}k"
+                for a in ds.actor.values
+            ),
+        )
+    console.print(table)
+    if args.out is not None:
+        console.print(f"Summaries written to {write_netcdf(ds, args.out, overwrite=args.force)}")
+    return 0
+
+
+#: The figure formats ``--plot`` writes, from the file's suffix.
+_PLOT_FORMATS = ("png", "pdf", "svg")
+
+
+def _refuse_overwrite(path: Path | None, force: bool) -> None:
+    """Stop before the run, not after it, when ``--plot`` would replace a file or names a
+    format that cannot be written."""
+    from som_mc.errors import SomMcError
+    from som_mc.io import ResultExistsError
+
+    if path is None:
+        return
+    if path.suffix.lstrip(".").lower() not in _PLOT_FORMATS:
+        raise SomMcError(f"--plot {path}: allowed suffixes: .{', .'.join(_PLOT_FORMATS)}")
+    if path.exists() and not force:
+        raise ResultExistsError(f"{path}: a file is already there; --force replaces it")
+
+
+def _write_plot(draw: Callable[[Axes], object], path: Path, force: bool) -> Path:
+    """Draw one plot on a new report-size figure and write it atomically; the format follows
+    the file's suffix (png, pdf, svg)."""
+    # A Figure without pyplot: no global state and no GUI backend in a command.
+    from matplotlib.figure import Figure
+
+    from som_mc.io import atomic_write
+    from som_mc.present.plots._style import FIGSIZE
+
+    fig = Figure(figsize=FIGSIZE, layout="constrained")
+    draw(fig.subplots())
+    fmt = path.suffix.lstrip(".").lower()
+    return atomic_write(
+        path,
+        lambda tmp: fig.savefig(tmp, format=fmt, dpi=150),
+        overwrite=force,
+        hint="--force replaces it",
+    )
+
+
+def _course_path(args: argparse.Namespace) -> Path:
+    from som_mc.errors import SomMcError
+    from som_mc.inputs.examples import course_names, course_path
+
+    if args.example:
+        return course_path(args.example)
+    if args.course is None:
+        raise SomMcError(f"give a course file, or --example ({', '.join(course_names())})")
+    return args.course
+
+
+def _options(specs: list[str]) -> dict[str, object]:
+    from som_mc.errors import SomMcError
+    from som_mc.inputs.examples import example_path
+
+    out: dict[str, object] = {}
+    for spec in specs:
+        name, _, path = spec.partition("=")
+        out[name] = Path(path) if path else example_path(name)
+    if len(out) < 2:
+        raise SomMcError("compare needs at least two options, e.g. cti=cti.toml hf=hf.toml")
+    return out
+
+
+def _by_part(console: Console, pv, dim: str) -> None:
+    table = Table(title=f"Mean present value by {dim}, 1,000 DKK")
+    table.add_column(dim)
+    for actor in pv.actor.values:
+        table.add_column(str(actor), justify="right")
+    means = pv.mean("draw")
+    for part in means[dim].values:
+        table.add_row(
+            str(part),
+            *(f"{float(means.sel({dim: part, 'actor': a})) / 1000:,.0f}" for a in pv.actor.values),
+        )
+    console.print(table)
+
+
+def _comparison(console: Console, ds) -> None:
+    table = Table(title=f"Which option is best? {ds.attrs['draws']:,} draws on shared inputs")
+    table.add_column("option")
+    table.add_column("actor")
+    for col in ("mean PV, 1,000 DKK", "P(best)", "expected loss, 1,000 DKK"):
+        table.add_column(col, justify="right")
+    for option in ds.option.values:
+        for actor in ds.actor.values:
+            s = ds.sel(option=option, actor=actor)
+            table.add_row(
+                str(option),
+                str(actor),
+                f"{float(s.pv_mean) / 1000:,.0f}",
+                f"{float(s.p_best):.1%}",
+                f"{float(s.expected_loss) / 1000:,.0f}",
+            )
+    console.print(table)
+    console.print(
+        "P(best): share of draws in which the option has the highest present value for that "
+        "actor. Expected loss: mean shortfall from the best option of each draw."
+    )
+    _illustrative_note(console, ds.attrs)

@@ -1,0 +1,1 @@
+"""The inputs layer: distributions, case files, the knowledge base, workbooks, evidence."""

@@ -1,0 +1,213 @@
+"""Fill a case from the knowledge base before it is validated.
+
+Precedence: what the case says wins; then the knowledge base's values; then the presets that
+give a knowledge value its uncertainty. Concretely, for a ``[[consequence]]`` whose ``key`` is in
+the catalogue:
+
+- ``label``, ``unit``, ``area`` and ``kind`` come from the catalogue unless the case gives them;
+- unless the case prices the line itself (``price`` per actor, or ``unit_price``), the unit price
+  is the catalogue's (``price_variant`` picks a variant), moved to the case's price year by its
+  index, with the uncertainty of its confidence grade's preset (``price_preset`` names another)
+  or uniform over the range its source gives;
+- ``split`` is the catalogue price's reimbursement rule unless the case names another rule or
+  gives shares;
+- ``profile`` comes from the case's ``target_group`` in the knowledge base unless the case gives
+  one, with the uncertainty of a preset on its ``scale``; an illustrative profile makes the line
+  illustrative.
+
+Anywhere in a case, ``{ preset = "price_medium", value = 750 }`` is a point value given the
+preset's uncertainty.
+"""
+
+from __future__ import annotations
+
+import copy
+import difflib
+from typing import Any
+
+from som_mc.errors import InputError
+from som_mc.inputs.evidence import resolve_success_effect
+from som_mc.inputs.knowledge.base import Knowledge
+from som_mc.inputs.knowledge.presets import apply_preset
+
+__all__ = ["resolve_case"]
+
+_DIRECTIVES = ("price_variant", "price_preset")
+
+
+def resolve_case(data: dict, kb: Knowledge) -> tuple[dict, list[str]]:
+    """Return the case with knowledge filled in, and notes on what was taken from where.
+
+    Raises
+    ------
+    InputError
+        For an unknown preset, variant or rule, or a catalogued price with no known split.
+    """
+    data = _expand_presets(copy.deepcopy(data), "", kb)
+    notes: list[str] = []
+    if isinstance(data.get("success"), dict):  # effect = {...}: a study's effect size → rate
+        note = resolve_success_effect(data["success"], kb.effects)
+        notes += [note] if note else []
+    for i, group in enumerate(data.get("subgroup") or ()):  # a subgroup's own success too
+        if isinstance(group, dict) and isinstance(group.get("success"), dict):
+            try:
+                note = resolve_success_effect(group["success"], kb.effects)
+            except InputError as err:
+                raise err.under(f"subgroup[{i}]") from None
+            notes += [f"subgroup {group.get('name', '?')}: {note}"] if note else []
+    lines = data.get("consequence")
+    if isinstance(lines, list):
+        group = kb.target_groups.get(data.get("target_group", ""))
+        price_year = data.get("price_year")
+        for i, line in enumerate(lines):
+            if isinstance(line, dict):
+                _resolve_line(line, f"consequence[{i}]", kb, group, price_year, notes)
+    return data, notes
+
+
+def _expand_presets(node: Any, path: str, kb: Knowledge) -> Any:
+    if isinstance(node, dict):
+        if "preset" in node and "dist" not in node:
+            return _preset_spec(node, path, kb)
+        return {k: _expand_presets(v, f"{path}.{k}" if path else k, kb) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_expand_presets(v, f"{path}[{i}]", kb) for i, v in enumerate(node)]
+    return node
+
+
+def _preset_spec(node: dict, path: str, kb: Knowledge) -> dict:
+    name = node["preset"]
+    if name not in kb.presets:
+        raise InputError(path, f"unknown preset '{name}'; allowed: {', '.join(kb.presets)}")
+    extra = set(node) - {"preset", "value", "source", "note", "illustrative"}
+    if extra:
+        raise InputError(
+            path, f"unknown key '{sorted(extra)[0]}' with a preset; give preset and value"
+        )
+    value = node.get("value")
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise InputError(path, f"a preset needs a number as value, got {value!r}")
+    try:
+        return apply_preset(kb.presets[name], float(value))
+    except InputError as err:
+        raise InputError(path, err.message) from None
+
+
+def _resolve_line(
+    line: dict, where: str, kb: Knowledge, group: Any, price_year: Any, notes: list[str]
+) -> None:
+    key = line.get("key")
+    entry = kb.consequences.get(key) if isinstance(key, str) else None
+    if isinstance(line.get("split"), str):
+        line["split"] = _rule_shares(line["split"], f"{where}.split", kb)
+    if entry is None:
+        for directive in _DIRECTIVES:
+            if directive in line:
+                raise InputError(
+                    f"{where}.{directive}", f"only a catalogued consequence has {directive}s"
+                )
+        # A line with none of the catalogue's fields meant to name a catalogued consequence.
+        if isinstance(key, str) and not {"unit", "area", "kind"} & set(line):
+            close = difflib.get_close_matches(key, kb.consequences, n=1)
+            hint = f"; did you mean '{close[0]}'?" if close else ""
+            raise InputError(
+                f"{where}.key",
+                f"'{key}' is not in the knowledge base and the line gives no unit, area, kind "
+                f"and price{hint} (`som-mc knowledge list` shows the catalogue)",
+            )
+        return
+    for field, value in (
+        ("label", entry.label_en),
+        ("unit", entry.unit),
+        ("area", entry.area),
+        ("kind", entry.kind),
+    ):
+        line.setdefault(field, value)
+    _fill_profile(line, where, entry.key, group, kb, notes)
+    _fill_price(line, where, entry.key, kb, price_year, notes)
+
+
+def _fill_profile(line: dict, where: str, key: str, group: Any, kb: Knowledge, notes: list) -> None:
+    if "profile" in line or group is None:
+        return
+    profile = next((p for p in group.profile if p.consequence == key), None)
+    if profile is None:
+        return
+    line["profile"] = list(profile.values)
+    preset = "profile_illustrative" if profile.illustrative else "profile_register"
+    line.setdefault("scale", apply_preset(kb.presets[preset], 1.0))
+    if profile.illustrative:
+        line.setdefault("illustrative", True)
+        notes.append(
+            f"{key}: profile from target group {group.key}, illustrative: {profile.reasoning}"
+        )
+    else:
+        notes.append(f"{key}: profile from target group {group.key}; source: {profile.source}")
+
+
+def _fill_price(
+    line: dict, where: str, key: str, kb: Knowledge, price_year: Any, notes: list
+) -> None:
+    variant = line.pop("price_variant", None)
+    preset_name = line.pop("price_preset", None)
+    if "price" in line:
+        return
+    price = kb.price(key, variant)
+    if price is None:
+        if variant:
+            known = ", ".join(p.variant for p in kb.prices.get(key, []))
+            raise InputError(
+                f"{where}.price_variant", f"'{variant}' is not a price of {key}; allowed: {known}"
+            )
+        if "unit_price" not in line:
+            raise InputError(
+                f"{where}.price",
+                f"the knowledge base has no public price for {key}; give price per actor, or "
+                "unit_price and split",
+            )
+    if "unit_price" not in line:
+        if not isinstance(price_year, int) or isinstance(price_year, bool):
+            return  # the schema reports the bad price_year
+        try:
+            factor = kb.index_price(price, price_year)
+        except InputError as err:
+            raise InputError("price_year", err.message) from None
+        if price.low is not None:
+            spec = {"dist": "uniform", "min": price.low * factor, "max": price.high * factor}
+            how = "uniform over the source's range"
+        else:
+            name = preset_name or f"price_{price.confidence}"
+            if name not in kb.presets:
+                raise InputError(f"{where}.price_preset", f"unknown preset '{name}'")
+            spec = apply_preset(kb.presets[name], price.value * factor)
+            how = f"preset {name}"
+        line["unit_price"] = spec
+        moved = (
+            f"{price.price_year} prices moved to {price_year} by {price.index} (x{factor:.4f})"
+            if factor != 1.0
+            else f"{price.price_year} prices"
+        )
+        variant_text = f" ({price.variant})" if price.variant else ""
+        notes.append(
+            f"{key}: unit price{variant_text} {price.value * factor:,.2f} DKK per unit "
+            f"({line['unit']}), {moved}, confidence {price.confidence}, {how}; "
+            f"figures {', '.join(price.figures)}; source {' ; '.join(price.sources)}"
+            + (f"; assumed price year: {price.assumption}" if price.assumption else "")
+        )
+    if "split" not in line:
+        if price is None or price.split is None:
+            raise InputError(
+                f"{where}.split",
+                f"no verified rule splits the price of {key} between actors; name a rule "
+                f'(e.g. split = "kommune_only"; `som-mc knowledge list rules`) or give shares',
+            )
+        line["split"] = dict(kb.rules[price.split].shares)
+        notes.append(f"{key}: split by rule {price.split}: {kb.rules[price.split].description}")
+
+
+def _rule_shares(name: str, where: str, kb: Knowledge) -> dict:
+    if name not in kb.rules:
+        close = difflib.get_close_matches(name, kb.rules, n=1)
+        hint = f"did you mean '{close[0]}'? " if close else ""
+        raise InputError(where, f"'{name}' is not a rule; {hint}`som-mc knowledge list rules`")
+    return dict(kb.rules[name].shares)

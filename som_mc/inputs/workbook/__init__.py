@@ -1,0 +1,1 @@
+"""Reading a case from its fill-in workbook (the writing end is in som_mc.present.workbook)."""

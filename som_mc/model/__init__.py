@@ -1,0 +1,1 @@
+"""The model layer: plain arrays in, plain arrays out (layout, designs, kernels)."""

@@ -1,0 +1,141 @@
+"""Sampling designs: unit-hypercube matrices for the uncertain inputs, block by block.
+
+A design gives, for block ``b`` of :data:`~som_mc.conventions.BLOCK_SIZE` draws, the matrix
+``U`` (draws x inputs) on (0, 1). :func:`to_inputs` applies the Gaussian copula of the case's
+rank correlations and maps each column through its input's inverse CDF. Sensitivity analysis
+reuses the same mapping on its own designs.
+
+Random streams are keyed by block index (``SeedSequence(seed, spawn_key=(stream, block))``),
+never by chunk or thread, so any chunking of the draws gives the same numbers.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy.special import ndtr, ndtri
+from scipy.stats import qmc
+
+from som_mc.conventions import BLOCK_SIZE, DESIGNS
+from som_mc.errors import InputError
+from som_mc.inputs.distributions import Distribution
+
+__all__ = [
+    "STREAM_COHORT",
+    "STREAM_PARAMS",
+    "STREAM_SCRAMBLE",
+    "Design",
+    "block_generator",
+    "n_blocks",
+    "to_inputs",
+]
+
+#: Stream numbers under a run's seed: parameter draws, cohort draws, design scrambling.
+STREAM_PARAMS, STREAM_COHORT, STREAM_SCRAMBLE = 0, 1, 2
+# Keeps inverse CDFs finite: a plain uniform draw can be exactly 0.
+_EPS = 1e-15
+
+
+def block_generator(seed: int, stream: int, block: int) -> np.random.Generator:
+    """The generator of one block of draws, for one purpose (``stream``)."""
+    return np.random.Generator(
+        np.random.PCG64(np.random.SeedSequence(seed, spawn_key=(stream, block)))
+    )
+
+
+def n_blocks(draws: int) -> int:
+    """Number of blocks that ``draws`` draws span."""
+    return -(-draws // BLOCK_SIZE)
+
+
+class Design:
+    """A unit-hypercube design of ``draws`` rows and ``n_inputs`` columns.
+
+    Parameters
+    ----------
+    kind : {"random", "lhs", "sobol"}
+        Plain Monte Carlo, Latin hypercube, or scrambled Sobol' points (scipy.stats.qmc).
+    draws : int
+        Number of rows. A Sobol' design needs a power of two.
+    n_inputs : int
+        Number of columns (uncertain inputs).
+    seed : int
+        Seed of the run.
+
+    Examples
+    --------
+    >>> d = Design("lhs", draws=100, n_inputs=2, seed=1)
+    >>> d.block(0).shape
+    (100, 2)
+    """
+
+    def __init__(self, kind: str, draws: int, n_inputs: int, seed: int) -> None:
+        if kind not in DESIGNS:
+            raise InputError("design", f"'{kind}' is not a design; allowed: {', '.join(DESIGNS)}")
+        if kind == "sobol" and draws & (draws - 1):
+            lower = 1 << (draws.bit_length() - 1)
+            raise InputError(
+                "draws",
+                f"{draws} is not a power of 2; a Sobol' design needs 2^m draws, "
+                f"e.g. {lower} or {2 * lower}",
+            )
+        self.kind = kind
+        self.draws = draws
+        self.n_inputs = n_inputs
+        self.seed = seed
+        self._full: np.ndarray | None = None
+        if kind != "random" and n_inputs > 0:
+            # LHS strata and Sobol' points are defined over the whole design; it is
+            # draws x inputs doubles, small next to the results.
+            rng = block_generator(seed, STREAM_SCRAMBLE, 0)
+            if kind == "lhs":
+                engine = qmc.LatinHypercube(n_inputs, rng=rng)
+                self._full = engine.random(draws)
+            else:
+                engine = qmc.Sobol(n_inputs, scramble=True, rng=rng)
+                self._full = engine.random_base2(draws.bit_length() - 1)
+
+    def block(self, b: int) -> np.ndarray:
+        """The rows of block ``b``, in (0, 1)."""
+        lo = b * BLOCK_SIZE
+        hi = min(lo + BLOCK_SIZE, self.draws)
+        if self._full is not None:
+            u = self._full[lo:hi]
+        elif self.n_inputs == 0:
+            u = np.empty((hi - lo, 0))
+        else:
+            u = block_generator(self.seed, STREAM_PARAMS, b).random((hi - lo, self.n_inputs))
+        return np.clip(u, _EPS, 1.0 - _EPS)
+
+
+def to_inputs(
+    u: np.ndarray,
+    dists: list[Distribution],
+    correlation: list[tuple[list[int], np.ndarray]] = (),
+) -> np.ndarray:
+    """Map unit-hypercube rows to input values.
+
+    Columns bound by a correlation block go through a Gaussian copula: ``z = Φ⁻¹(u)``,
+    ``z' = z Lᵀ`` with ``L`` the Cholesky factor of the block's Pearson matrix, ``u' = Φ(z')``.
+    Then every column goes through its input's ppf.
+
+    Parameters
+    ----------
+    u : ndarray, shape (n, k)
+        Design rows in (0, 1).
+    dists : list of Distribution
+        The k inputs' distributions.
+    correlation : list of (columns, pearson matrix)
+        As in :class:`som_mc.inputs.case.inputs.InputSet`.
+
+    Returns
+    -------
+    ndarray, shape (n, k)
+    """
+    u = np.array(u, dtype=np.float64, copy=True)
+    for cols, pearson in correlation:
+        chol = np.linalg.cholesky(pearson)
+        u[:, cols] = np.clip(ndtr(ndtri(u[:, cols]) @ chol.T), _EPS, 1.0 - _EPS)
+    x = np.empty_like(u)
+    for j, dist in enumerate(dists):
+        x[:, j] = dist.ppf(u[:, j])
+    return x

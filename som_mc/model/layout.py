@@ -1,0 +1,198 @@
+"""Turn a validated case into the plain arrays the kernel reads.
+
+Every quantity of the case has an index ``q`` into one vector of values per draw: a fixed
+quantity keeps its value, an uncertain one takes its column of the design. The model's slots
+(the success rate, the price of consequence ``c`` for actor ``a`` ...) hold such indices, or
+-1 where the case has nothing (no price for that actor, a profile shorter than the horizon).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from som_mc.conventions import ACTORS, COST_TYPES
+from som_mc.inputs.case.inputs import InputSet, cost_slugs
+from som_mc.inputs.case.load import Case
+
+__all__ = ["Layout", "build_layout", "discount_factors_fm2021"]
+
+
+@dataclass(frozen=True)
+class Layout:
+    """The case as plain arrays (see the module docstring). Shapes use T years, C consequences,
+    A actors, K profile years, N cost lines, P quantities, U uncertain inputs."""
+
+    horizon: int
+    course_years: int
+    central: np.ndarray  # (P,) value of every quantity at its central value
+    uncertain_q: np.ndarray  # (U,) quantity index of each design column
+    intake_q: np.ndarray  # (n_start,)
+    dropout_q: int
+    rate_q: np.ndarray  # (m,) one per intervention; -1 where it gives gross_rate and deadweight
+    gross_q: np.ndarray  # (m,)
+    deadweight_q: np.ndarray  # (m,)
+    persistence_q: int
+    discount_q: int  # -1 when the discount factors are fixed (fm2021)
+    discount_fixed: np.ndarray  # (T,) factors used when discount_q == -1
+    cost_type: np.ndarray  # (N,) index into COST_TYPES
+    cost_actor: np.ndarray  # (N,)
+    cost_q: np.ndarray  # (N,)
+    cost_mask: np.ndarray  # (N, T) 1.0 in the years the line applies
+    cons_coef: np.ndarray  # (C,) -1 for expenditure (fewer units gain), +1 for revenue
+    profile_q: np.ndarray  # (C, K)
+    profile_len: np.ndarray  # (C,) years each profile gives
+    extend: np.ndarray  # (C,) bool: the extrapolation rule applies after the profile
+    scale_q: np.ndarray  # (C,)
+    members_q: np.ndarray  # (C,) household members per success, -1 for the citizen only
+    rule_q: int  # extrapolation rule (a code of schema.RULE_NAMES), -1 for stop
+    decay_q: int  # annual decay under the "decay" rule
+    price_q: np.ndarray  # (C, A)
+    price_share: np.ndarray  # (C, A) the actor's share of the price quantity (1 for per-actor)
+    share: float = 1.0  # share of the intake and fixed costs (a subgroup's share)
+
+
+def discount_factors_fm2021(horizon: int) -> np.ndarray:
+    """Discount factors of the Danish Finance Ministry's 2021 schedule, year 1 undiscounted.
+
+    3.5 % a year for the first 35 years and 2.5 % after (Finansministeriet, "Dokumentationsnotat
+    – den samfundsøkonomiske diskonteringsrente", January 2021).
+    """
+    rates = np.where(np.arange(1, horizon) <= 35, 0.035, 0.025)
+    return np.concatenate([[1.0], np.cumprod(1.0 / (1.0 + rates))])
+
+
+def build_layout(
+    case: Case,
+    inputs: InputSet | None = None,
+    prefixes: tuple[str, ...] = (),
+    subgroup: str | None = None,
+) -> Layout:
+    """Lay a case out as arrays for :func:`som_mc.model.kernel.simulate_block`.
+
+    Parameters
+    ----------
+    case : Case
+        The case.
+    inputs : InputSet, optional
+        The quantities the layout indexes into; default the case's own. Several cases (the
+        steps of a course, a portfolio) index into one shared set.
+    prefixes : tuple of str
+        Looked up before a quantity's plain name, first match wins: ``"subgroup.young."``
+        finds a step's own success rate, and the shared one when it has none.
+    subgroup : str, optional
+        Lay out this subgroup of the case: its share of the intake and fixed costs, its own
+        success table (all of it) and its own profiles and scales where it gives them.
+    """
+    m = case.model
+    group = next((g for g in m.subgroup if g.name == subgroup), None)
+    if subgroup is not None and group is None:
+        raise ValueError(f"no subgroup {subgroup!r} in the case")
+    inputs = inputs or case.inputs
+    names = inputs.names
+    index = {name: q for q, name in enumerate(names)}
+    horizon = m.horizon
+    n_start = len(m.intake.participants)
+    course = m.intake.course_years
+
+    def q(name: str) -> int:
+        for prefix in prefixes:
+            if prefix + name in index:
+                return index[prefix + name]
+        return index.get(name, -1)
+
+    own = f"subgroup.{subgroup}." if group is not None else ""
+    own_lines = {line.key: line for line in group.consequence} if group is not None else {}
+
+    def q_success(key: str) -> int:
+        if group is not None and group.success is not None:
+            return index.get(f"{own}success.{key}", -1)
+        return q(f"success.{key}")
+
+    in_course = np.zeros(horizon)
+    for s in range(n_start):
+        in_course[s : min(s + course, horizon)] = 1.0
+    slugs = cost_slugs(m)
+    cost_mask = np.zeros((len(m.cost), horizon))
+    for i, line in enumerate(m.cost):
+        if line.years is not None:
+            cost_mask[i, np.asarray(line.years, dtype=np.int64) - 1] = 1.0
+        elif line.type == "startup":
+            cost_mask[i, 0] = 1.0
+        elif line.type == "operating":
+            cost_mask[i] = in_course
+        else:  # per participant: the counts themselves say when
+            cost_mask[i] = 1.0
+
+    n_cons = len(m.consequence)
+    lengths = [len(c.profile) for c in m.consequence]
+    for c, line in enumerate(m.consequence):
+        if line.key in own_lines and own_lines[line.key].profile is not None:
+            lengths[c] = len(own_lines[line.key].profile)
+    k_max = max(lengths)
+    profile_q = np.full((n_cons, k_max), -1, dtype=np.int64)
+    price_q = np.full((n_cons, len(ACTORS)), -1, dtype=np.int64)
+    price_share = np.ones((n_cons, len(ACTORS)))
+    profile_len = np.zeros(n_cons, dtype=np.int64)
+    for c, line in enumerate(m.consequence):
+        stem = f"consequence.{line.key}"
+        mine = own_lines.get(line.key)
+        profile_stem = own + stem if mine is not None and mine.profile is not None else stem
+        profile_q[c, : lengths[c]] = [
+            index[f"{profile_stem}.profile[{k}]"]
+            if profile_stem != stem
+            else q(f"{stem}.profile[{k}]")
+            for k in range(lengths[c])
+        ]
+        profile_len[c] = lengths[c]
+        for a, actor in enumerate(ACTORS):
+            if line.split is not None:  # one unit price, split by fixed shares
+                share = line.split.get(actor, 0.0)
+                price_q[c, a] = q(f"{stem}.unit_price") if share > 0 else -1
+                price_share[c, a] = share
+            else:
+                price_q[c, a] = q(f"{stem}.price.{actor}")
+
+    fixed_discount = isinstance(m.discount_rate, str)
+    return Layout(
+        horizon=horizon,
+        course_years=course,
+        central=np.array([d.central() for d in inputs.dists], dtype=np.float64),
+        uncertain_q=np.array([index[n] for n in inputs.uncertain], dtype=np.int64),
+        intake_q=np.array([q(f"intake.participants[{s}]") for s in range(n_start)], dtype=np.int64),
+        dropout_q=q("intake.dropout"),
+        rate_q=np.array([q_success("rate")], dtype=np.int64),
+        gross_q=np.array([q_success("gross_rate")], dtype=np.int64),
+        deadweight_q=np.array([q_success("deadweight")], dtype=np.int64),
+        persistence_q=q_success("persistence"),
+        discount_q=q("discount_rate"),
+        discount_fixed=(discount_factors_fm2021(horizon) if fixed_discount else np.ones(horizon)),
+        cost_type=np.array([COST_TYPES.index(c.type) for c in m.cost], dtype=np.int64),
+        cost_actor=np.array([ACTORS.index(c.actor) for c in m.cost], dtype=np.int64),
+        cost_q=np.array([q(f"cost.{slug}.amount") for slug in slugs], dtype=np.int64),
+        cost_mask=cost_mask,
+        cons_coef=np.array(
+            [-1.0 if c.kind == "expenditure" else 1.0 for c in m.consequence], dtype=np.float64
+        ),
+        profile_q=profile_q,
+        profile_len=profile_len,
+        extend=np.array([c.extrapolate for c in m.consequence], dtype=np.bool_),
+        scale_q=np.array(
+            [
+                index[f"{own}consequence.{c.key}.scale"]
+                if c.key in own_lines and own_lines[c.key].scale is not None
+                else q(f"consequence.{c.key}.scale")
+                for c in m.consequence
+            ],
+            dtype=np.int64,
+        ),
+        members_q=np.array(
+            [q(f"consequence.{c.key}.members") for c in m.consequence], dtype=np.int64
+        ),
+        rule_q=q("extrapolation.rule"),
+        decay_q=q("extrapolation.decay"),
+        price_q=price_q,
+        price_share=price_share,
+        share=group.share if group is not None else 1.0,
+    )

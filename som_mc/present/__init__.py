@@ -1,0 +1,1 @@
+"""The presentation layer: plots, reports, workbooks, the console and the locale."""

@@ -1,0 +1,1 @@
+"""The run layer: one plan -> executor -> reducer -> Dataset path for cases, courses, portfolios and batches."""
