@@ -24,7 +24,7 @@ from som_mc.conventions import BLOCK_SIZE, MODES
 from som_mc.inputs.case.load import Case
 from som_mc.model.design import STREAM_COHORT, Design, block_generator, n_blocks, to_inputs
 from som_mc.model.layout import Layout, build_layout
-from som_mc.run.plan import allocate, simulate
+from som_mc.pipeline.plan import allocate, simulate
 
 #: Targets of the issue: kernel vs reference on one thread, and two threads vs one.
 KERNEL_SPEEDUP = 10.0

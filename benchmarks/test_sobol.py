@@ -29,7 +29,8 @@ from som_mc.analysis.sensitivity.sobol import SobolAccumulator
 TIME_RATIO = 20.0
 MEMORY_RATIO = 5.0
 N_INPUTS = 10
-#: Base samples per accumulator step, as :func:`som_mc.analysis.sensitivity.sobol.sobol_indices` uses.
+#: Base samples per accumulator step, as :func:`som_mc.analysis.sensitivity.sobol.sobol_indices`
+#: uses.
 CHUNK = 8192
 #: G-function coefficients (Saltelli et al. 2008, "Global sensitivity analysis: the primer",
 #: section 3.6): two important inputs, two minor ones, six nearly irrelevant.

@@ -10,7 +10,8 @@ first use):
 - :func:`write_netcdf` writes a result atomically;
 - :func:`example_path` finds a shipped example case;
 - :func:`sobol`, :func:`tornado`, :func:`switching_values`, :func:`morris` and
-  :func:`value_of_information` analyse a case's sensitivity (see :mod:`som_mc.analysis.sensitivity`).
+  :func:`value_of_information` analyse a case's sensitivity (see
+  :mod:`som_mc.analysis.sensitivity`).
 """
 
 from __future__ import annotations
@@ -34,11 +35,11 @@ if TYPE_CHECKING:
     from som_mc.inputs.case.load import Case, load_case
     from som_mc.inputs.examples import example_path
     from som_mc.io import write_netcdf
-    from som_mc.run.batch import run_batch
-    from som_mc.run.course import run_course
-    from som_mc.run.engine import deterministic, run
-    from som_mc.run.portfolios import portfolio
-    from som_mc.run.results import summarize
+    from som_mc.pipeline.batch import run_batch
+    from som_mc.pipeline.course import run_course
+    from som_mc.pipeline.engine import deterministic, run
+    from som_mc.pipeline.portfolios import portfolio
+    from som_mc.pipeline.results import summarize
 
 __all__ = [
     "Case",
@@ -65,15 +66,15 @@ __all__ = [
 _LAZY = {
     "Case": "som_mc.inputs.case.load",
     "load_case": "som_mc.inputs.case.load",
-    "run": "som_mc.run.engine",
-    "run_batch": "som_mc.run.batch",
-    "run_course": "som_mc.run.course",
-    "portfolio": "som_mc.run.portfolios",
+    "run": "som_mc.pipeline.engine",
+    "run_batch": "som_mc.pipeline.batch",
+    "run_course": "som_mc.pipeline.course",
+    "portfolio": "som_mc.pipeline.portfolios",
     "update": "som_mc.analysis.followup",
-    "deterministic": "som_mc.run.engine",
+    "deterministic": "som_mc.pipeline.engine",
     "example_path": "som_mc.inputs.examples",
     "write_netcdf": "som_mc.io",
-    "summarize": "som_mc.run.results",
+    "summarize": "som_mc.pipeline.results",
     "sobol": "som_mc.analysis.sensitivity",
     "tornado": "som_mc.analysis.sensitivity",
     "switching_values": "som_mc.analysis.sensitivity",

@@ -52,7 +52,7 @@ class _AliasLoader(importlib.abc.Loader):
 
 
 class _AliasFinder(importlib.abc.MetaPathFinder):
-    def find_spec(self, fullname, path=None, target=None):  # noqa: ARG002 - finder protocol
+    def find_spec(self, fullname, path=None, target=None):
         new = _target(fullname)
         if new is None:
             return None

@@ -193,7 +193,7 @@ def test_sequence_of_two_interventions_equals_a_hand_calculation(base_case):
     step 2 in year 2, where 7 succeed (50 %). Kommune, by hand: year 1 = 6 x 100 x 700 -
     20 x 10,000 = 220,000; year 2 = 6 x 80 x 700 - 14 x 20,000 + 7 x 10 x 1,000 = 126,000;
     year 3 = 6 x 60 x 700 + 7 x 10 x 1,000 = 322,000; years 4-5 = 0."""
-    from som_mc.run.course import run_course
+    from som_mc.pipeline.course import run_course
 
     ds = run_course(_two_steps(base_case, "sequence"), draws=10, seed=1)
     kommune = ds.net.sel(actor="kommune").isel(draw=0).values
@@ -210,7 +210,7 @@ def test_sequence_of_two_interventions_equals_a_hand_calculation(base_case):
 def test_combination_is_one_package(base_case):
     """Both given to the 20 participants of step 1: rate 1 - 0.7 x 0.5 = 0.65, so 13
     successes; costs 20 x (10,000 + 20,000); gain 13 x 100 x 700 in year 1 (by hand)."""
-    from som_mc.run.course import run_course
+    from som_mc.pipeline.course import run_course
 
     ds = run_course(_two_steps(base_case, "combination"), draws=10, seed=1)
     kommune = ds.net.sel(actor="kommune").isel(draw=0).values
@@ -221,7 +221,7 @@ def test_combination_is_one_package(base_case):
 def test_steps_share_their_common_inputs(base_case):
     """The shelter-day price is one input when both steps give it the same distribution, so
     both steps see the same draw; the steps' own success rates stay two inputs."""
-    from som_mc.run.course import load_course
+    from som_mc.pipeline.course import load_course
 
     base_case["consequence"][0]["price"]["kommune"] = {"dist": "normal", "mean": 700, "sd": 50}
     course = _two_steps(base_case, "sequence")

@@ -85,7 +85,8 @@ def _direct_p_best_and_loss(ds: xr.Dataset) -> tuple[np.ndarray, np.ndarray]:
 def test_portfolio_bars_and_losses_are_the_datasets(results) -> None:
     """The bars' heights are P(best) and the diamonds the expected loss (in the unit the right
     axis names), for every option and actor. Both are also checked against a direct count on
-    the draws (the definitions of som_mc.analysis.decision: ties share a draw; loss = best − own)."""
+    the draws (the definitions of som_mc.analysis.decision: ties share a draw; loss = best −
+    own)."""
     ds = results["portfolio"]
     ax = portfolio_plot(ds)
     order = ["kommune", "region", "stat", "total"]

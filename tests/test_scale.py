@@ -12,7 +12,7 @@ import xarray as xr
 from som_mc import run
 from som_mc.cli import main
 from som_mc.inputs.examples import example_path
-from som_mc.run.batch import run_batch
+from som_mc.pipeline.batch import run_batch
 
 CTI = example_path("cti")
 
@@ -94,7 +94,7 @@ def test_batch_runs_every_row_with_its_inputs(tmp_path):
     cost = ds.cost_pv_mean.sel(actor="kommune").values
     assert cost[1] > cost[0]
     from som_mc.inputs.case.load import load_case
-    from som_mc.run.batch import override_inputs
+    from som_mc.pipeline.batch import override_inputs
 
     direct = run(
         override_inputs(load_case(CTI), {"intake.participants[0]": 50.0}),

@@ -12,8 +12,8 @@ import pytest
 import xarray as xr
 
 from som_mc.errors import InputError
-from som_mc.run.results import summarize
-from som_mc.run.streaming import DEFAULT_QUANTILES, QuantileSketch, RunSummary
+from som_mc.pipeline.results import summarize
+from som_mc.pipeline.streaming import DEFAULT_QUANTILES, QuantileSketch, RunSummary
 
 T, C = 6, 4
 #: Quantiles checked against numpy, from the extremes to the middle.

@@ -301,7 +301,7 @@ def update(
     >>> ds.attrs["method"], ds.sizes["stage"], ds.actor.values.tolist()
     ('conjugate', 2, ['kommune', 'region', 'stat', 'total'])
     """
-    from som_mc.run.engine import run
+    from som_mc.pipeline.engine import run
 
     case = load_case(case)
     k, n = _checked(*observed)

@@ -263,8 +263,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         return run_update(case, path, args)
 
     from som_mc.io import write_netcdf
-    from som_mc.run.engine import deterministic
-    from som_mc.run.results import summarize
+    from som_mc.pipeline.engine import deterministic
+    from som_mc.pipeline.results import summarize
 
     # The deterministic table is read on screen; it is saved only when --out asks for it.
     default_out = None if args.deterministic else Path(f"{path.stem}.nc")
@@ -437,7 +437,7 @@ def _ask_overwrite(path: Path) -> bool:
 
 
 def _run_with_progress(case, args: argparse.Namespace):
-    from som_mc.run.engine import run
+    from som_mc.pipeline.engine import run
 
     with (
         connect(args.scheduler) as client,

@@ -49,12 +49,12 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
 
 def dispatch(args: argparse.Namespace) -> int:
     """Run one of the commands; returns the exit status."""
+    from som_mc.pipeline.results import summarize
     from som_mc.present.console import print_summary
-    from som_mc.run.results import summarize
 
     console = Console()
     if args.command == "course":
-        from som_mc.run.course import run_course
+        from som_mc.pipeline.course import run_course
 
         _refuse_overwrite(args.plot, args.force)
         ds = run_course(_course_path(args), draws=args.draws, seed=args.seed, mode=args.mode)
@@ -69,7 +69,7 @@ def dispatch(args: argparse.Namespace) -> int:
             console.print(f"Figure written to {written}")
         return 0
     if args.command == "compare":
-        from som_mc.run.portfolios import portfolio
+        from som_mc.pipeline.portfolios import portfolio
 
         _refuse_overwrite(args.plot, args.force)
         ds = portfolio(_options(args.options), draws=args.draws, seed=args.seed, mode=args.mode)
@@ -82,7 +82,7 @@ def dispatch(args: argparse.Namespace) -> int:
         return 0
     from som_mc.cli.app import _ask_overwrite, connect, progress_bar
     from som_mc.io import write_netcdf
-    from som_mc.run.batch import read_batch, run_batch
+    from som_mc.pipeline.batch import read_batch, run_batch
 
     if args.out is not None and args.out.exists() and not args.force:
         args.force = _ask_overwrite(args.out)

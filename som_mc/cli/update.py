@@ -1,7 +1,8 @@
 """``som-mc update CASE --observed K/N``: the follow-up command's body.
 
 Prints how the success rate and the probability of paying off move after K of N completers
-succeeded (see :mod:`som_mc.analysis.followup`); optionally writes the updated case as TOML (``--out``)
+succeeded (see :mod:`som_mc.analysis.followup`); optionally writes the updated case as TOML
+(``--out``)
 and a figure (``--plot``), each atomically and never over an existing file without
 ``--force``.
 """

@@ -36,7 +36,7 @@ def example_path(name: str) -> Path:
 
 
 def course_names() -> list[str]:
-    """Names of the shipped example courses (several interventions, see som_mc.run.course)."""
+    """Names of the shipped example courses (several interventions, see som_mc.pipeline.course)."""
     return sorted(p.stem for p in (knowledge_dir() / "courses").glob("*.toml"))
 
 

@@ -29,7 +29,8 @@ from numba import njit
 __all__ = ["simulate_block"]
 
 _STARTUP, _OPERATING, _PER_PARTICIPANT, _PER_PARTICIPANT_YEAR = 0, 1, 2, 3
-#: Codes of the extrapolation rule beyond a profile's last year (som_mc.inputs.case.schema.RULE_NAMES).
+#: Codes of the extrapolation rule beyond a profile's last year
+#: (som_mc.inputs.case.schema.RULE_NAMES).
 _STOP, _HOLD, _DECAY = 0, 1, 2
 #: Draws computed together, innermost in every array (a multiple of 8, the transpose's block).
 #: 16 and 32 measured the same within noise on the benchmark case; 8 and 64 slower.

@@ -21,7 +21,7 @@ from som_mc.analysis.sensitivity.sobol import sobol_indices
 from som_mc.analysis.sensitivity.voi import evpi, evppi
 from som_mc.conventions import INPUT, YEAR
 from som_mc.inputs.case.load import Case, load_case
-from som_mc.run.engine import run
+from som_mc.pipeline.engine import run
 
 __all__ = ["sobol", "value_of_information"]
 
@@ -60,7 +60,8 @@ def sobol(
         with second order) for D factors.
     seed : int
     groups : None, "consequence", "kind" or mapping
-        See :func:`som_mc.analysis.sensitivity.groups.group_inputs`; correlated inputs always share one.
+        See :func:`som_mc.analysis.sensitivity.groups.group_inputs`; correlated inputs always share
+        one.
     second_order : bool
         Also estimate second-order indices.
     replicates : int

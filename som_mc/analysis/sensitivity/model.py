@@ -7,7 +7,7 @@ import numpy as np
 from som_mc.conventions import ACTORS
 from som_mc.inputs.case.load import Case
 from som_mc.model.design import to_inputs
-from som_mc.run.engine import evaluate_quantities
+from som_mc.pipeline.engine import evaluate_quantities
 
 __all__ = ["OUTPUTS", "CaseFunction", "central_values"]
 
@@ -32,7 +32,8 @@ class CaseFunction:
 
     Notes
     -----
-    ``u`` goes through the case's copula and each input's ppf (:func:`som_mc.model.design.to_inputs`),
+    ``u`` goes through the case's copula and each input's ppf
+    (:func:`som_mc.model.design.to_inputs`),
     the other quantities stay at their central values, and the kernel runs in expected mode:
     the sensitivity analysis is of the parameter uncertainty, not of the chance in a cohort.
     """

@@ -14,7 +14,7 @@ from som_mc.analysis.sensitivity.model import OUTPUTS, central_values
 from som_mc.conventions import INPUT
 from som_mc.errors import InputError
 from som_mc.inputs.case.load import Case, load_case
-from som_mc.run.engine import evaluate_quantities
+from som_mc.pipeline.engine import evaluate_quantities
 
 __all__ = ["switching_values", "tornado"]
 

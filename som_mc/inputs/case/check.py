@@ -34,7 +34,7 @@ def validate_knowledge(
         except InputError as err:
             problems.append(err)
     for course_file in sorted((kb.path / "courses").glob("*.toml")):
-        from som_mc.run.course import load_course  # a course is built of cases: import it late
+        from som_mc.pipeline.course import load_course  # a course is built of cases: import it late
 
         try:
             load_course(course_file)

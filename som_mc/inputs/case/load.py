@@ -97,7 +97,8 @@ def load_case(case: str | Path | dict | Case, knowledge: Knowledge | None = None
     except OSError as err:
         raise InputError("", f"cannot be read ({err.strerror})", file=str(path)) from None
     if path.suffix.lower() == ".xlsx":
-        # A workbook from som_mc.present.workbook.write_template: read into the dict a TOML file gives,
+        # A workbook from som_mc.present.workbook.write_template: read into the dict a TOML file
+        # gives,
         # then validated the same way. The reader needs only openpyxl and the distributions;
         # imported here so that a TOML case never loads openpyxl.
         from som_mc.inputs.workbook.read import read_case_xlsx

@@ -1,9 +1,10 @@
 """The structure of a business-case file, as pydantic models.
 
 pydantic checks the structure (required fields, types, unknown keys) better than code we would
-write; :mod:`som_mc.inputs.case.load` turns its errors into one-line messages. Every number that may be
-uncertain is a :data:`Quantity`: a plain number or an inline table with ``dist = "..."``, parsed by
-:func:`som_mc.inputs.distributions.from_spec` into a :class:`~som_mc.inputs.distributions.Distribution`.
+write; :mod:`som_mc.inputs.case.load` turns its errors into one-line messages. Every number that
+may be uncertain is a :data:`Quantity`: a plain number or an inline table with
+``dist = "..."``, parsed by :func:`som_mc.inputs.distributions.from_spec` into a
+:class:`~som_mc.inputs.distributions.Distribution`.
 """
 
 from __future__ import annotations

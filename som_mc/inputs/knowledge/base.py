@@ -147,7 +147,7 @@ def _data_dir(package: str, folder: str) -> Path:
     spec = importlib.util.find_spec(package)
     if spec is not None and spec.submodule_search_locations:
         return Path(next(iter(spec.submodule_search_locations)))
-    return Path(__file__).resolve().parents[2] / folder
+    return Path(__file__).resolve().parents[3] / folder
 
 
 @functools.cache

@@ -16,7 +16,8 @@ from som_mc.present.plots._text import check_lang
 
 __all__ = ["consequence_labels", "input_unit", "is_share", "short_input", "wrap"]
 
-# (English, Danish) for the parts of input names and the groups of som_mc.analysis.sensitivity.groups.
+# (English, Danish) for the parts of input names and the groups of
+# som_mc.analysis.sensitivity.groups.
 _PARTS: dict[str, tuple[str, str]] = {
     "scale": ("scale", "skala"),
     "unit_price": ("unit price", "enhedspris"),

@@ -1,6 +1,7 @@
 """A portfolio of options compared on the same draws: which is best, and what choosing it risks.
 
-Reads a result of :func:`som_mc.portfolio` (or of :func:`som_mc.analysis.decision.compare`): for each
+Reads a result of :func:`som_mc.portfolio` (or of :func:`som_mc.analysis.decision.compare`): for
+each
 actor and in total, the share of draws in which each option has the highest present value
 (bars, left axis) and the expected loss of choosing it, the mean shortfall from the best
 option of each draw (diamonds, right axis). The option with the smallest expected loss is the

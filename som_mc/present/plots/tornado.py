@@ -37,7 +37,8 @@ def tornado_plot(
     Parameters
     ----------
     tornado_ds : xarray.Dataset
-        A result of :func:`som_mc.analysis.sensitivity.tornado` (``present_value`` by input, quantile
+        A result of :func:`som_mc.analysis.sensitivity.tornado` (``present_value`` by input,
+        quantile
         and output, ``base`` and ``swing`` by output; DKK in the case's price year).
     output : {"total", "kommune", "region", "stat"}
         Whose present value.

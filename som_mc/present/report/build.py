@@ -19,10 +19,10 @@ from som_mc.conventions import ACTORS
 from som_mc.errors import InputError
 from som_mc.inputs.case.load import Case, load_case
 from som_mc.io import ResultExistsError, atomic_write
+from som_mc.pipeline.engine import deterministic, run
+from som_mc.pipeline.results import summarize
 from som_mc.present.locale import LANGUAGES, format_money, format_number, format_percent
 from som_mc.present.report.texts import TEXTS
-from som_mc.run.engine import deterministic, run
-from som_mc.run.results import summarize
 
 __all__ = ["ReportData", "compute_report_data", "render_report", "write_report"]
 

@@ -7,7 +7,8 @@
   analyses, draws and provenance.
 
 A quantity cell holds a number or a distribution as text, e.g. ``pert(min=0.05, mode=0.14,
-max=0.3)``; :mod:`som_mc.inputs.workbook.quantity_text` defines the form. Imported lazily: reading a case
+max=0.3)``; :mod:`som_mc.inputs.workbook.quantity_text` defines the form. Imported lazily: reading
+a case
 workbook needs openpyxl only, not xarray.
 """
 

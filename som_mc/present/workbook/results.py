@@ -125,7 +125,7 @@ def write_results_xlsx(
             "", "nothing to write; give results, deterministic, summary or sensitivity"
         )
     if summary is None and results is not None:
-        from som_mc.run.results import summarize
+        from som_mc.pipeline.results import summarize
 
         summary = summarize(results)
 

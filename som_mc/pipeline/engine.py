@@ -1,7 +1,8 @@
 """Run a case: design → inputs → kernel, block by block on threads or a dask cluster → results.
 
-The blocks (:mod:`som_mc.run.plan`) go to a reducer: :class:`_Collect` keeps every draw, and
-:class:`som_mc.run.streaming.RunSummary` keeps only summaries, so that a run of 10^7 draws needs no
+The blocks (:mod:`som_mc.pipeline.plan`) go to a reducer: :class:`_Collect` keeps every draw, and
+:class:`som_mc.pipeline.streaming.RunSummary` keeps only summaries, so that a run of 10^7 draws
+needs no
 more memory than one of 10^4.
 """
 
@@ -23,8 +24,8 @@ from som_mc.errors import InputError
 from som_mc.inputs.case.load import Case, load_case
 from som_mc.model.design import n_blocks
 from som_mc.model.layout import build_layout
-from som_mc.run.plan import BlockPlan, allocate, make_plan, simulate_parts
-from som_mc.run.results import deterministic_dataset, results_dataset
+from som_mc.pipeline.plan import BlockPlan, allocate, make_plan, simulate_parts
+from som_mc.pipeline.results import deterministic_dataset, results_dataset
 
 __all__ = ["deterministic", "evaluate_quantities", "run"]
 
@@ -74,7 +75,7 @@ def run(
     summary_only : bool
         Keep summaries, not draws: means, quantile bands by year, the probability of paying
         off and the break-even distribution are accumulated block by block (see
-        :mod:`som_mc.run.streaming`), so memory does not grow with ``draws``.
+        :mod:`som_mc.pipeline.streaming`), so memory does not grow with ``draws``.
     client : dask.distributed.Client, optional
         Run the blocks on this dask cluster instead of local threads.
     chunk_draws : int, optional
@@ -85,9 +86,9 @@ def run(
     -------
     xarray.Dataset
         Dims ``draw``, ``year``, ``actor``, ``consequence``, ``input`` (and ``subgroup`` when
-        the case has subgroups); see :func:`som_mc.run.results.results_dataset`. With
+        the case has subgroups); see :func:`som_mc.pipeline.results.results_dataset`. With
         ``summary_only``, the summaries instead (no ``draw`` dim); see
-        :class:`som_mc.run.streaming.RunSummary`.
+        :class:`som_mc.pipeline.streaming.RunSummary`.
 
     Examples
     --------
@@ -136,7 +137,7 @@ def deterministic(case: str | Path | dict | Case) -> xr.Dataset:
     -------
     xarray.Dataset
         Net, cumulative, gain and cost by year and actor, the gain by consequence, present
-        values and the break-even year; see :func:`som_mc.run.results.deterministic_dataset`.
+        values and the break-even year; see :func:`som_mc.pipeline.results.deterministic_dataset`.
 
     Examples
     --------
@@ -244,7 +245,7 @@ class _Collect:
 
 
 class _Stream:
-    """Keeps summaries only (:class:`som_mc.run.streaming.RunSummary`): the reducer of a run
+    """Keeps summaries only (:class:`som_mc.pipeline.streaming.RunSummary`): the reducer of a run
     with ``summary_only``."""
 
     def __init__(self, case: Case, plan: BlockPlan) -> None:
@@ -258,7 +259,7 @@ class _Stream:
         self.summary.merge(other)
 
     def dataset(self, attrs: dict[str, object]) -> xr.Dataset:
-        from som_mc.run.results import provenance
+        from som_mc.pipeline.results import provenance
 
         m = self.case.model
         ds = self.summary.to_dataset(
@@ -270,7 +271,7 @@ class _Stream:
 
 
 def _new_summary(plan: BlockPlan):
-    from som_mc.run.streaming import RunSummary
+    from som_mc.pipeline.streaming import RunSummary
 
     layout = plan.layouts[0]
     return RunSummary(layout.horizon, layout.profile_q.shape[0])

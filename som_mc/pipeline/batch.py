@@ -22,7 +22,7 @@ from som_mc.errors import InputError
 from som_mc.inputs.case.inputs import InputSet
 from som_mc.inputs.case.load import Case, load_case
 from som_mc.inputs.distributions import Fixed
-from som_mc.run.engine import ProgressCallback, run
+from som_mc.pipeline.engine import ProgressCallback, run
 
 __all__ = ["override_inputs", "read_batch", "run_batch"]
 
@@ -130,7 +130,7 @@ def run_batch(
     Returns
     -------
     xarray.Dataset
-        The summaries of :class:`som_mc.run.streaming.RunSummary` with a leading ``row`` dim
+        The summaries of :class:`som_mc.pipeline.streaming.RunSummary` with a leading ``row`` dim
         (coordinates ``label`` and ``case_name``).
     """
     if not isinstance(rows, list):

@@ -21,7 +21,7 @@ package: the costs of every step, and one success rate, the chance that at least
 works, ``1 - prod(1 - r_i)`` (effects assumed independent, **(som-mc)**), with the first
 step's consequences (those of the target group).
 
-The steps share their common inputs (see :mod:`som_mc.run.compose`).
+The steps share their common inputs (see :mod:`som_mc.pipeline.compose`).
 """
 
 from __future__ import annotations
@@ -39,9 +39,9 @@ from som_mc.errors import InputError
 from som_mc.inputs.case.load import Case, load_case
 from som_mc.model.design import STREAM_COHORT, block_generator
 from som_mc.model.layout import Layout
-from som_mc.run.compose import Composition, compose
-from som_mc.run.engine import _check_run
-from som_mc.run.plan import allocate, break_even_years, simulate
+from som_mc.pipeline.compose import Composition, compose
+from som_mc.pipeline.engine import _check_run
+from som_mc.pipeline.plan import allocate, break_even_years, simulate
 
 __all__ = ["KINDS", "load_course", "run_course"]
 

@@ -49,7 +49,7 @@ class Composition:
 
     def provenance(self) -> dict[str, object]:
         """What the parts' cases say about their sources, for the report and the console."""
-        from som_mc.run.results import illustrative_items, provenance
+        from som_mc.pipeline.results import illustrative_items, provenance
 
         items = [f"{n}: {i}" for n, c in zip(self.names, self.cases, strict=True)
                  for i in illustrative_items(c)]  # fmt: skip

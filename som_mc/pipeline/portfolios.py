@@ -1,7 +1,7 @@
 """Portfolio view: several interventions on the same draws of their shared inputs, compared.
 
 Each case is an option. Inputs the cases share (a consequence's price from the knowledge base,
-the discount rate) are drawn once per draw for all of them (:mod:`som_mc.run.compose`), so the
+the discount rate) are drawn once per draw for all of them (:mod:`som_mc.pipeline.compose`), so the
 comparison is of the interventions, not of the luck of the draw. Per draw the option with the
 highest present value is the best for each actor; :func:`som_mc.analysis.decision.compare` gives the
 probability that each is best and the expected loss of choosing it.
@@ -18,9 +18,9 @@ from som_mc.analysis.decision import compare
 from som_mc.conventions import ACTOR, ACTORS, DRAW, OPTION
 from som_mc.inputs.case.load import Case, load_case
 from som_mc.model.design import STREAM_COHORT, block_generator
-from som_mc.run.compose import compose
-from som_mc.run.engine import _check_run
-from som_mc.run.plan import allocate, simulate
+from som_mc.pipeline.compose import compose
+from som_mc.pipeline.engine import _check_run
+from som_mc.pipeline.plan import allocate, simulate
 
 __all__ = ["portfolio"]
 

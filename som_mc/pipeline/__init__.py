@@ -1,0 +1,3 @@
+"""The pipeline layer: one plan -> executor -> reducer -> Dataset path for cases, courses,
+portfolios and batches.
+"""

@@ -1,1 +1,0 @@
-"""The run layer: one plan -> executor -> reducer -> Dataset path for cases, courses, portfolios and batches."""
