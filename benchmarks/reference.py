@@ -1,6 +1,6 @@
 """The SØM calculation in plain numpy, vectorised over draws: the reference for the kernel.
 
-This is MODEL.md section 3 written as array expressions over a chunk of draws, with the
+This is docs/model.md §3 written as array expressions over a chunk of draws, with the
 kernel's extras (dropout, a gross rate minus deadweight, persistence, discounting, the four
 cost types, prices split by fixed shares). It reads the same :class:`som_mc.model.layout.Layout` as
 the kernel and returns the same outputs, so the two can be compared number for number in
@@ -101,7 +101,7 @@ def simulate_reference(
 def _check_supported(L: Layout) -> None:
     """Refuse a layout that uses a feature this reference does not implement.
 
-    The reference covers MODEL.md section 3 and the kernel's extras listed in the module
+    The reference covers docs/model.md §3 and the kernel's extras listed in the module
     docstring; family members, extrapolation beyond a profile and subgroup shares are the
     kernel's alone, so a case with them cannot be checked here.
     """

@@ -1,4 +1,4 @@
-"""Subgroups, family consequences and long-term extrapolation (MODEL.md section 5)."""
+"""Subgroups, family consequences and long-term extrapolation (docs/model.md §6)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The deterministic calculation against a hand calculation (MODEL.md, section 3)."""
+"""The deterministic calculation against a hand calculation (docs/model.md §3)."""
 
 from __future__ import annotations
 
@@ -102,7 +102,7 @@ def test_breakdown_by_consequence_adds_up() -> None:
 
 def test_gross_rate_minus_deadweight() -> None:
     """With gross_rate 0.35 and deadweight 0.05 the result is the net-rate 0.30 case's
-    (MODEL.md: the success rate is net of deadweight)."""
+    (docs/model.md §3: the success rate is net of deadweight)."""
     case = {**HAND_CASE, "success": {"gross_rate": 0.35, "deadweight": 0.05}}
     np.testing.assert_allclose(deterministic(case).net, deterministic(HAND_CASE).net, rtol=1e-12)
 

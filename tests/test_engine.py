@@ -1,4 +1,4 @@
-"""Monte Carlo properties of :func:`som_mc.run` (MODEL.md, section 4)."""
+"""Monte Carlo properties of :func:`som_mc.run` (docs/model.md §4)."""
 
 from __future__ import annotations
 

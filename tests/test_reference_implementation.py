@@ -1,6 +1,6 @@
 """The numba kernel against an independent numpy implementation of the same calculation.
 
-The reference (benchmarks/reference.py) writes MODEL.md section 3 and the kernel's extras
+The reference (benchmarks/reference.py) writes docs/model.md §3 and the kernel's extras
 (dropout, gross rate minus deadweight, persistence, discounting, cost types, price splits) as
 array operations over draws; it shares nothing with the kernel but the case's layout. The case
 is the benchmark's standard case (benchmarks/cases.py) at fewer draws, in variants that switch
