@@ -4,16 +4,25 @@ from __future__ import annotations
 
 __all__ = [
     "ACTORS",
+    "ACTORS_AND_TOTAL",
     "AREAS",
     "BLOCK_SIZE",
     "CONSEQUENCE_KINDS",
     "COST_TYPES",
     "DESIGNS",
     "MODES",
+    "RULES",
+    "TOTAL",
 ]
 
 #: The public actors SØM prices for, in the order of the ``actor`` dim.
 ACTORS: tuple[str, ...] = ("kommune", "region", "stat")
+
+#: The coordinate of all actors together, added after :data:`ACTORS` in summaries.
+TOTAL: str = "total"
+
+#: The actors and their total, as summaries and plots index them.
+ACTORS_AND_TOTAL: tuple[str, ...] = (*ACTORS, TOTAL)
 
 #: Consequence areas, as SØM groups its 33 consequences (English code names).
 AREAS: dict[str, str] = {
@@ -29,6 +38,9 @@ CONSEQUENCE_KINDS: tuple[str, ...] = ("expenditure", "revenue")
 
 #: Cost-line types; the kernel receives their index in this tuple.
 COST_TYPES: tuple[str, ...] = ("startup", "operating", "per_participant", "per_participant_year")
+
+#: Extrapolation rules beyond a profile's last year; the kernel receives their index here.
+RULES: tuple[str, ...] = ("stop", "hold", "decay")
 
 #: Sampling designs for parameter uncertainty.
 DESIGNS: tuple[str, ...] = ("random", "lhs", "sobol")

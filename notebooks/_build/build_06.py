@@ -26,7 +26,7 @@ import pandas as pd
 import som_mc
 from som_mc import plots
 from som_mc.inputs.examples import course_path
-from som_mc.inputs.case.schema import RULE_NAMES
+from som_mc.conventions import RULES
 from som_mc import portfolio
 
 ACTORS = ["kommune", "region", "stat", "total"]
@@ -228,13 +228,13 @@ NB06 = [
     ten_years = som_mc.run(long_run, draws=DRAWS, seed=6)
     rule = ten_years.inputs.sel(input="extrapolation.rule")
     pv = ten_years.present_value.sum("actor")
-    # The rule is a coded choice, its codes in the order of som_mc.inputs.case.schema.RULE_NAMES.
+    # The rule is a coded choice, its codes in the order of som_mc.conventions.RULES.
     by_rule = pd.DataFrame({
         name: {
             "share of draws": pct((rule == code).mean()),
             "mean present value, all actors": mio(pv.where(rule == code).mean()),
         }
-        for code, name in enumerate(RULE_NAMES)
+        for code, name in enumerate(RULES)
     }).T
     by_rule
     """),

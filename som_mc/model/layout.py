@@ -46,7 +46,7 @@ class Layout:
     extend: np.ndarray  # (C,) bool: the extrapolation rule applies after the profile
     scale_q: np.ndarray  # (C,)
     members_q: np.ndarray  # (C,) household members per success, -1 for the citizen only
-    rule_q: int  # extrapolation rule (a code of schema.RULE_NAMES), -1 for stop
+    rule_q: int  # extrapolation rule (a code of conventions.RULES), -1 for stop
     decay_q: int  # annual decay under the "decay" rule
     price_q: np.ndarray  # (C, A)
     price_share: np.ndarray  # (C, A) the actor's share of the price quantity (1 for per-actor)

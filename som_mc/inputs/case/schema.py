@@ -24,6 +24,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from som_mc.conventions import RULES
 from som_mc.errors import InputError
 from som_mc.inputs.distributions import Choice, Distribution, from_spec
 
@@ -262,15 +263,11 @@ class ConsequenceLine(_Strict):
         return self
 
 
-#: The extrapolation rules, in the order of their codes in the kernel (som_mc.model.kernel).
-RULE_NAMES = ("stop", "hold", "decay")
-
-
 def _parse_rule(value: Any) -> Distribution:
     """``"decay"``, or weights of several rules ``{hold = 0.3, decay = 0.5, stop = 0.2}``."""
-    allowed = ", ".join(RULE_NAMES)
+    allowed = ", ".join(RULES)
     if isinstance(value, str):
-        if value not in RULE_NAMES:
+        if value not in RULES:
             raise PydanticCustomError(
                 "quantity",
                 "{message}",
@@ -288,7 +285,7 @@ def _parse_rule(value: Any) -> Distribution:
             },
         )
     for name, weight in value.items():
-        if name not in RULE_NAMES:
+        if name not in RULES:
             raise PydanticCustomError(
                 "quantity",
                 "{message}",
@@ -307,9 +304,9 @@ def _parse_rule(value: Any) -> Distribution:
             "{message}",
             {"message": f"the probabilities add up to {total:g}; they must add up to 1", "sub": ""},
         )
-    chosen = [name for name in RULE_NAMES if name in value]
+    chosen = [name for name in RULES if name in value]
     return Choice(
-        tuple(float(RULE_NAMES.index(n)) for n in chosen),
+        tuple(float(RULES.index(n)) for n in chosen),
         tuple(float(value[n]) for n in chosen),
         tuple(chosen),
     )
