@@ -81,12 +81,12 @@ def simulate_reference(
     T, A, C = layout.horizon, len(ACTORS), layout.profile_q.shape[0]
     out = {
         "net": np.empty((n, T, A)),
-        "pv": np.empty((n, A)),
-        "pv_gain": np.empty((n, A)),
-        "pv_cost": np.empty((n, A)),
-        "pv_cons": np.empty((n, C, A)),
-        "break_even": np.empty(n),
-        "break_even_actor": np.empty((n, A)),
+        "present_value": np.empty((n, A)),
+        "gain_pv": np.empty((n, A)),
+        "cost_pv": np.empty((n, A)),
+        "consequence_pv": np.empty((n, C, A)),
+        "break_even_year": np.empty(n),
+        "break_even_year_by_actor": np.empty((n, A)),
         "successes": np.empty((n, T)),
     }
     for lo in range(0, n, chunk):
@@ -220,11 +220,11 @@ def _chunk(
     cumulative = np.cumsum(net, axis=1)
     return {
         "net": net,
-        "pv": np.einsum("nta,nt->na", net, discount),
-        "pv_gain": np.einsum("nta,nt->na", gain, discount),
-        "pv_cost": np.einsum("nta,nt->na", cost, discount),
-        "pv_cons": pv_cons,
-        "break_even": _first_year(cumulative.sum(axis=2) >= 0.0),
-        "break_even_actor": _first_year(cumulative >= 0.0),
+        "present_value": np.einsum("nta,nt->na", net, discount),
+        "gain_pv": np.einsum("nta,nt->na", gain, discount),
+        "cost_pv": np.einsum("nta,nt->na", cost, discount),
+        "consequence_pv": pv_cons,
+        "break_even_year": _first_year(cumulative.sum(axis=2) >= 0.0),
+        "break_even_year_by_actor": _first_year(cumulative >= 0.0),
         "successes": ok,
     }

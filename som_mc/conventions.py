@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 __all__ = [
     "ACTORS",
     "ACTORS_AND_TOTAL",
@@ -11,8 +13,12 @@ __all__ = [
     "COST_TYPES",
     "DESIGNS",
     "MODES",
+    "MONEY",
+    "OUTPUT",
+    "OUTPUTS",
     "RULES",
     "TOTAL",
+    "Output",
 ]
 
 #: The public actors SØM prices for, in the order of the ``actor`` dim.
@@ -63,3 +69,97 @@ QUANTILE = "quantile"
 SUBGROUP = "subgroup"
 STEP = "step"
 OPTION = "option"
+
+
+# --------------------------------------------------------------------------------------------
+# The kernel's outputs: one registry for the kernel, the blocks, the reducers and the Datasets.
+# --------------------------------------------------------------------------------------------
+
+#: The unit of money outputs: the case's currency (``units``) in its price year.
+MONEY = "money"
+
+
+@dataclass(frozen=True)
+class Output:
+    """One output of the kernel, per draw.
+
+    Attributes
+    ----------
+    name : str
+        The kernel's array and the Dataset's variable: one name all the way.
+    dims : tuple of str
+        Dims after ``draw``.
+    adds_up : bool
+        Whether it is the sum of its parts (subgroups, steps of a course); the others (the
+        break-even years) are recomputed from the summed net result.
+    long_name : str
+        The Dataset attribute ``long_name``.
+    units : str
+        :data:`MONEY` (the case's currency and price year), ``"persons"``,
+        ``"year of the horizon"`` or ``"1"``.
+    discounted : bool
+        A present value (discounted to year 1).
+    kept : bool
+        Whether a run's Dataset keeps it (``completions`` is used by courses only).
+    """
+
+    name: str
+    dims: tuple[str, ...]
+    adds_up: bool
+    long_name: str
+    units: str
+    discounted: bool = False
+    kept: bool = True
+
+    @property
+    def note(self) -> str:
+        """The ``note`` attribute of a break-even year; empty for the others."""
+        return "NaN: not within the horizon" if self.units == "year of the horizon" else ""
+
+
+OUTPUTS: tuple[Output, ...] = (
+    Output("net", (YEAR, ACTOR), True, "net budget result by year", MONEY),
+    Output("present_value", (ACTOR,), True, "present value of the net result", MONEY, True),
+    Output("gain_pv", (ACTOR,), True, "present value of gains", MONEY, True),
+    Output("cost_pv", (ACTOR,), True, "present value of costs", MONEY, True),
+    Output(
+        "consequence_pv",
+        (CONSEQUENCE, ACTOR),
+        True,
+        "present value of the gain from each consequence",
+        MONEY,
+        True,
+    ),
+    Output(
+        "break_even_year",
+        (),
+        False,
+        "first year the cumulative net result of all actors is >= 0",
+        "year of the horizon",
+    ),
+    Output(
+        "break_even_year_by_actor",
+        (ACTOR,),
+        False,
+        "first year the actor's cumulative net result is >= 0",
+        "year of the horizon",
+    ),
+    Output(
+        "successes",
+        (YEAR,),
+        True,
+        "citizens who succeed, by year of completing the course",
+        "persons",
+    ),
+    Output(
+        "completions",
+        (YEAR,),
+        True,
+        "citizens who complete the course, by year",
+        "persons",
+        kept=False,
+    ),
+)
+
+#: The outputs by name.
+OUTPUT: dict[str, Output] = {o.name: o for o in OUTPUTS}

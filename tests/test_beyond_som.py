@@ -221,7 +221,7 @@ def test_combination_is_one_package(base_case):
 def test_steps_share_their_common_inputs(base_case):
     """The shelter-day price is one input when both steps give it the same distribution, so
     both steps see the same draw; the steps' own success rates stay two inputs."""
-    from som_mc.pipeline.course import load_course
+    from som_mc.inputs.course_file import load_course
 
     base_case["consequence"][0]["price"]["kommune"] = {"dist": "normal", "mean": 700, "sd": 50}
     course = _two_steps(base_case, "sequence")

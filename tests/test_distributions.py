@@ -462,8 +462,15 @@ def test_missing_parameters_message():
 
 
 def test_direct_constructor_errors_have_no_field():
-    """Constructors called from Python raise InputError too, with an empty field."""
-    with pytest.raises(InputError, match="sd is -1; it must be > 0"):
+    """Constructors called from Python raise InputError too, with an empty field: the field is
+    "" and the error reads as the bare message, with no "field: " in front (the format of
+    som_mc.errors.InputError.__str__, where the loader adds the field and file)."""
+    with pytest.raises(InputError, match="sd is -1; it must be > 0") as info:
         Normal(0, -1)
-    with pytest.raises(InputError, match="k 5 is above n 3"):
+    assert info.value.field == ""
+    assert str(info.value) == info.value.message == "sd is -1; it must be > 0"
+    with pytest.raises(InputError, match="k 5 is above n 3") as info:
         Beta.from_successes(5, 3)
+    assert info.value.field == ""
+    assert str(info.value) == info.value.message
+    assert str(info.value).startswith("k 5 is above n 3")

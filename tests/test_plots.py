@@ -201,6 +201,10 @@ def test_evppi_plot_has_the_evpi_line(results) -> None:
 
 
 def test_pv_vs_input_thins_the_points_but_not_the_mean(results) -> None:
+    """500 of the 2000 draws are shown as points, but the binned mean uses all of them: its 20
+    points are the means of input and total present value over the draws in 20 groups of 100
+    consecutive draws in the order of the input (equal count, computed directly here; the
+    sampled rates have no ties), in per cent and in the unit the axis names."""
     ds = results["run"]
     ax = plots.pv_vs_input(ds, "success.rate", max_points=500)
     (points,) = ax.collections
@@ -208,6 +212,17 @@ def test_pv_vs_input_thins_the_points_but_not_the_mean(results) -> None:
     assert "%" in ax.get_xlabel()  # a rate is shown in per cent
     mean_line = ax.get_lines()[0]
     assert len(mean_line.get_xdata()) == 20
+    x = ds["inputs"].sel(input="success.rate").values
+    pv = ds["present_value"].sum("actor").values
+    assert x.size == 2000 and np.unique(x).size == x.size
+    groups = np.argsort(x).reshape(20, 100)
+    label = ax.get_ylabel()
+    scale = 1e9 if "billion" in label else 1e6 if "million" in label else 1e3
+    assert "thousand" in label or scale > 1e3, label
+    np.testing.assert_allclose(mean_line.get_xdata(), 100 * x[groups].mean(axis=1), rtol=1e-12)
+    np.testing.assert_allclose(
+        mean_line.get_ydata() * scale, pv[groups].mean(axis=1), rtol=1e-9, atol=1e-6
+    )
 
 
 def test_convergence_ends_at_the_mean_of_all_draws(results) -> None:

@@ -34,12 +34,12 @@ def _block(rng: np.random.Generator, n: int, horizon: int = T, n_cons: int = C) 
     be[rng.random(n) < 0.3] = np.nan
     return {
         "net": net,
-        "pv": pv,
-        "pv_gain": pv + cost,
-        "pv_cost": cost,
-        "pv_cons": rng.normal(1e4, 5e4, size=(n, n_cons, 3)),
-        "break_even": be,
-        "break_even_actor": be_actor,
+        "present_value": pv,
+        "gain_pv": pv + cost,
+        "cost_pv": cost,
+        "consequence_pv": rng.normal(1e4, 5e4, size=(n, n_cons, 3)),
+        "break_even_year": be,
+        "break_even_year_by_actor": be_actor,
         "successes": rng.poisson(4.0, size=(n, horizon)).astype(float),
     }
 
@@ -169,12 +169,12 @@ def test_means_and_standard_errors_match_numpy(blocks: list[dict]) -> None:
     is exact up to rounding)."""
     ds = _summary(blocks, list(range(len(blocks)))).to_dataset()
     a = _all(blocks)
-    n = a["pv"].shape[0]
+    n = a["present_value"].shape[0]
     net = _with_total(a["net"])
     direct = {
-        "pv": _with_total(a["pv"]),
-        "gain_pv": _with_total(a["pv_gain"]),
-        "cost_pv": _with_total(a["pv_cost"]),
+        "pv": _with_total(a["present_value"]),
+        "gain_pv": _with_total(a["gain_pv"]),
+        "cost_pv": _with_total(a["cost_pv"]),
         "net": net,
         "cumulative": np.cumsum(net, axis=1),
         "successes": a["successes"],
@@ -185,7 +185,7 @@ def test_means_and_standard_errors_match_numpy(blocks: list[dict]) -> None:
         np.testing.assert_allclose(ds[f"{name}_mean_mcse"], se, rtol=1e-12)
     np.testing.assert_allclose(ds.pv_sd, direct["pv"].std(axis=0, ddof=1), rtol=1e-12)
     np.testing.assert_allclose(
-        ds.consequence_pv_mean, _with_total(a["pv_cons"]).mean(axis=0), rtol=1e-12
+        ds.consequence_pv_mean, _with_total(a["consequence_pv"]).mean(axis=0), rtol=1e-12
     )
 
 
@@ -194,10 +194,10 @@ def test_probabilities_are_direct_counts(blocks: list[dict]) -> None:
     draws over n, exactly, with mcse sqrt(p (1 − p) / n) (binomial standard error)."""
     ds = _summary(blocks, list(range(len(blocks)))).to_dataset()
     a = _all(blocks)
-    n = a["pv"].shape[0]
+    n = a["present_value"].shape[0]
     net = _with_total(a["net"])
     for name, x in (
-        ("p_positive", _with_total(a["pv"])),
+        ("p_positive", _with_total(a["present_value"])),
         ("p_positive_net", net),
         ("p_positive_cumulative", np.cumsum(net, axis=1)),
     ):
@@ -215,8 +215,8 @@ def test_break_even_histogram_and_median(blocks: list[dict]) -> None:
     median is numpy's median with never as +inf, NaN when infinite (as som_mc.summarize)."""
     ds = _summary(blocks, list(range(len(blocks)))).to_dataset()
     a = _all(blocks)
-    n = a["pv"].shape[0]
-    be = np.concatenate([a["break_even_actor"], a["break_even"][:, None]], axis=1)
+    n = a["present_value"].shape[0]
+    be = np.concatenate([a["break_even_year_by_actor"], a["break_even_year"][:, None]], axis=1)
     for j, actor in enumerate(ds.actor.values):
         column = be[:, j]
         for year in range(1, T + 1):
@@ -244,7 +244,7 @@ def test_break_even_median_small_cases(years: list[float], expected: float) -> N
     middle values; NaN when the median is never)."""
     n = len(years)
     block = _block(np.random.default_rng(16), n)
-    block["break_even"] = np.array(years, dtype=float)
+    block["break_even_year"] = np.array(years, dtype=float)
     s = RunSummary(T, C)
     s.add(0, block)
     got = float(s.to_dataset().break_even_median.sel(actor="total"))
@@ -260,12 +260,12 @@ def test_mirrors_summarize(blocks: list[dict]) -> None:
     and pv_lower / pv_upper agree within the sketch's accuracy plus the gap between the
     neighbouring order statistics (summarize interpolates linearly)."""
     a = _all(blocks)
-    n = a["pv"].shape[0]
+    n = a["present_value"].shape[0]
     draws = xr.Dataset(
         {
-            "present_value": (("draw", "actor"), a["pv"]),
-            "break_even_year": (("draw",), a["break_even"]),
-            "break_even_year_by_actor": (("draw", "actor"), a["break_even_actor"]),
+            "present_value": (("draw", "actor"), a["present_value"]),
+            "break_even_year": (("draw",), a["break_even_year"]),
+            "break_even_year_by_actor": (("draw", "actor"), a["break_even_year_by_actor"]),
         },
         coords={"actor": ["kommune", "region", "stat"]},
         attrs={"currency": "DKK", "price_year": 2024},
@@ -276,7 +276,7 @@ def test_mirrors_summarize(blocks: list[dict]) -> None:
         np.testing.assert_allclose(got[name], expected[name], rtol=1e-12, err_msg=name)
     for name in ("break_even_median", "p_never_break_even"):
         np.testing.assert_array_equal(got[name].values, expected[name].values, err_msg=name)
-    pv = _with_total(a["pv"])
+    pv = _with_total(a["present_value"])
     for name, q in (("pv_lower", 0.05), ("pv_upper", 0.95)):
         low = np.quantile(pv, q, axis=0, method="lower")
         high = np.quantile(pv, q, axis=0, method="higher")
@@ -342,7 +342,11 @@ def test_memory_for_thirty_years_and_33_consequences() -> None:
     s.add(0, block)
     net = _with_total(block["net"])
     cells = np.concatenate(
-        [_with_total(block["pv"]), net.reshape(512, -1), np.cumsum(net, axis=1).reshape(512, -1)],
+        [
+            _with_total(block["present_value"]),
+            net.reshape(512, -1),
+            np.cumsum(net, axis=1).reshape(512, -1),
+        ],
         axis=1,
     )
     assert cells.shape[1] == 244 and 0.9e10 < np.abs(cells).max() < 1.1e10
@@ -362,14 +366,14 @@ def test_bad_input_raises_input_error(blocks: list[dict]) -> None:
         s.add(0, blocks[1])
     with pytest.raises(InputError, match="lacks successes"):
         s.add(1, {k: v for k, v in blocks[1].items() if k != "successes"})
-    with pytest.raises(InputError, match=r"out\.pv_cons: shape"):
-        s.add(1, {**blocks[1], "pv_cons": blocks[1]["pv_cons"][:, :2]})
+    with pytest.raises(InputError, match=r"out\.consequence_pv: shape"):
+        s.add(1, {**blocks[1], "consequence_pv": blocks[1]["consequence_pv"][:, :2]})
     with pytest.raises(InputError, match="break-even years are 1"):
-        s.add(1, {**blocks[1], "break_even": np.full(64, 0.5)})
+        s.add(1, {**blocks[1], "break_even_year": np.full(64, 0.5)})
     with pytest.raises(InputError, match="NaN or infinite"):
-        s.add(1, {**blocks[1], "pv": np.full((64, 3), np.nan)})
-    with pytest.raises(InputError, match=r"out\.pv_cons: NaN"):
-        s.add(1, {**blocks[1], "pv_cons": np.full((64, C, 3), np.inf)})
+        s.add(1, {**blocks[1], "present_value": np.full((64, 3), np.nan)})
+    with pytest.raises(InputError, match=r"out\.consequence_pv: NaN"):
+        s.add(1, {**blocks[1], "consequence_pv": np.full((64, C, 3), np.inf)})
     # A rejected block leaves the accumulator as it was.
     assert s.draws == 64 and s._sketch.count == 64 and int(s._break_even.sum()) == 64 * 4
     with pytest.raises(InputError, match="block_index"):

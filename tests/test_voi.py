@@ -304,6 +304,24 @@ def test_evpi_bad_arguments_raise_input_error(nb: np.ndarray) -> None:
 
 
 def test_methods_are_listed() -> None:
-    """The methods the error message offers are the ones evppi accepts."""
+    """The methods the error message offers are exactly METHODS, and evppi accepts each of them
+    with the right value. NB = 2 X - 1 is an exact function of X, so learning X is perfect
+    information and EVPPI(X) = EVPI (definition); by hand, on the 50 draws NB = -1 + 2 i / 49
+    the opportunity loss is |NB| on the 25 negative ones, so EVPI = (25 - 600 / 49) / 50 =
+    25 / 98. The spline and the Gaussian process (linear mean) both reproduce a linear NB, so
+    1e-8 relative leaves room for rounding only (measured: 6e-11, from the spline's tiny
+    ridge). "auto" is the spline for one input and the Gaussian process for several (evppi's
+    docstring): equal results, bit for bit."""
+    with pytest.raises(InputError) as excinfo:
+        evppi(NB, X, "gam")
+    assert excinfo.value.field == "method"
+    offered = excinfo.value.message.split("use one of ", 1)[1]
+    assert tuple(offered.split(", ")) == METHODS
+    assert evpi(NB) == pytest.approx(25 / 98, rel=1e-12)
     for method in METHODS:
-        evppi(NB, X, method)
+        value = evppi(NB, X, method)
+        assert isinstance(value, float), method
+        assert value == pytest.approx(25 / 98, rel=1e-8), method
+    assert evppi(NB, X, "auto") == evppi(NB, X, "spline")
+    pair = np.c_[X, X**2]
+    assert evppi(NB, pair, "auto") == evppi(NB, pair, "gp")

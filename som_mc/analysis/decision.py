@@ -22,18 +22,14 @@ For option d and draw i with present value PV[i, d] (per actor, and for the ``to
 
 from __future__ import annotations
 
-from fractions import Fraction
-
 import numpy as np
 import xarray as xr
 
-from som_mc.conventions import ACTOR, DRAW
+from som_mc.conventions import ACTOR, DRAW, OPTION, TOTAL
 from som_mc.errors import InputError
+from som_mc.pipeline.options import OptionTally
 
-__all__ = ["OPTION", "compare"]
-
-#: Dim of the options compared.
-OPTION = "option"
+__all__ = ["OPTION", "compare"]  # OPTION, the dim of the options, is conventions.OPTION
 
 
 def compare(pv: xr.DataArray) -> xr.Dataset:
@@ -75,60 +71,10 @@ def compare(pv: xr.DataArray) -> xr.Dataset:
     'course'
     """
     values, options, actors = _check(pv)
-    n, n_options, _ = values.shape
-    total = values.sum(axis=2, keepdims=True)
-    values = np.concatenate([values, total], axis=2)
-    n_cols = values.shape[2]
-
-    best = values.max(axis=1, keepdims=True)
-    is_best = values == best  # (draw, option, actor)
-    ties = is_best.sum(axis=1)  # (draw, actor): how many options share the best PV
-    # Shares as exact fractions: count, per option and actor, the draws in which the option is
-    # best among k tied options, then add count / k exactly; only the final ratio is rounded.
-    p_best = np.empty((n_options, n_cols))
-    share_sq = np.empty((n_options, n_cols))
-    for a in range(n_cols):
-        for o in range(n_options):
-            # counts[k]: draws in which the option is best together with k − 1 others.
-            counts = np.bincount(ties[is_best[:, o, a], a], minlength=n_options + 1)
-            exact = sum((Fraction(int(c), k) for k, c in enumerate(counts) if c), Fraction(0))
-            exact_sq = sum(
-                (Fraction(int(c), k * k) for k, c in enumerate(counts) if c), Fraction(0)
-            )
-            p_best[o, a] = exact / n
-            share_sq[o, a] = exact_sq / n
-    p_best_mcse = np.sqrt(np.maximum(share_sq - p_best**2, 0.0) / n)
-
-    loss = best - values
-    expected_loss = loss.mean(axis=0)
-    expected_loss_mcse = loss.std(axis=0, ddof=1) / np.sqrt(n)
-    pv_mean = values.mean(axis=0)
-    best_by_mean = np.asarray(options)[pv_mean.argmax(axis=0)]
-    evpi = expected_loss.min(axis=0)
-
+    tally = OptionTally(options, actors)
+    tally.add(0, {"present_value_by_option": values})
     money = {k: pv.attrs[k] for k in ("units", "price_year") if k in pv.attrs}
-    dims = (OPTION, ACTOR)
-    return xr.Dataset(
-        {
-            "p_best": (dims, p_best, {"long_name": "share of draws in which the option is best"}),
-            "p_best_mcse": (dims, p_best_mcse),
-            "expected_loss": (
-                dims,
-                expected_loss,
-                {**money, "long_name": "expected opportunity loss of choosing the option"},
-            ),
-            "expected_loss_mcse": (dims, expected_loss_mcse, money),
-            "pv_mean": (dims, pv_mean, money),
-            "best_by_mean": ((ACTOR,), best_by_mean),
-            "evpi": (
-                (ACTOR,),
-                evpi,
-                {**money, "long_name": "expected value of perfect information"},
-            ),
-        },
-        coords={OPTION: options, ACTOR: [*actors, "total"]},
-        attrs={"draws": n},
-    )
+    return tally.to_dataset(money=money)
 
 
 def _check(pv: xr.DataArray) -> tuple[np.ndarray, list, list]:
@@ -145,7 +91,7 @@ def _check(pv: xr.DataArray) -> tuple[np.ndarray, list, list]:
         raise InputError("pv.draw", f"{pv.sizes[DRAW]} draw; comparing needs 2 or more")
     options = pv[OPTION].values.tolist()
     actors = pv[ACTOR].values.tolist()
-    if "total" in actors:
+    if TOTAL in actors:
         raise InputError("pv.actor", "'total' is added by compare; pv has the actors only")
     values = np.asarray(pv.transpose(DRAW, OPTION, ACTOR).values, dtype=np.float64)
     if not np.isfinite(values).all():

@@ -30,7 +30,6 @@ import dataclasses
 import hashlib
 import math
 import re
-import secrets
 import warnings
 from pathlib import Path
 
@@ -38,7 +37,9 @@ import numpy as np
 import xarray as xr
 from scipy import special
 
-from som_mc.conventions import ACTOR, INPUT
+from som_mc.checks import is_whole_number
+from som_mc.checks import seed as check_seed
+from som_mc.conventions import ACTOR, INPUT, TOTAL
 from som_mc.errors import InputError
 from som_mc.inputs.case.inputs import collect_inputs
 from som_mc.inputs.case.load import Case, load_case
@@ -93,7 +94,7 @@ def _checked(k: object, n: object, field: str = "observed", shown: str = "") -> 
     shown = shown or f"({k!r}, {n!r})"
     allowed = "allowed: K/N, K successes of N >= 1 completers, 0 <= K <= N"
     for value in (k, n):
-        if isinstance(value, bool) or not isinstance(value, int | np.integer):
+        if not is_whole_number(value):
             raise InputError(field, f"{shown} is not two whole numbers; {allowed}")
     k, n = int(k), int(n)
     if n < 1:
@@ -222,7 +223,7 @@ def _weights(r: np.ndarray, k: int, n: int, name: str) -> tuple[np.ndarray, floa
 
 
 def _with_total(pv: xr.DataArray) -> xr.DataArray:
-    return xr.concat([pv, pv.sum(ACTOR).expand_dims({ACTOR: ["total"]})], dim=ACTOR)
+    return xr.concat([pv, pv.sum(ACTOR).expand_dims({ACTOR: [TOTAL]})], dim=ACTOR)
 
 
 def _weighted(x: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -314,8 +315,7 @@ def update(
         raise InputError(
             name, f"{prior.describe()} is not a beta; the conjugate update needs a beta prior"
         )
-    if seed is None:
-        seed = secrets.randbits(63)
+    seed = check_seed(seed)
     prior_ds = run(case, draws=draws, seed=seed, mode=mode, design=design)
     r_prior = prior_ds["inputs"].sel({INPUT: name}).values
     pv_prior = _with_total(prior_ds["present_value"]).values
@@ -377,7 +377,7 @@ def update(
         "units": prior_ds.attrs.get("currency", "DKK"),
         "price_year": str(prior_ds.attrs.get("price_year")),
     }
-    actors = [*prior_ds[ACTOR].values.tolist(), "total"]
+    actors = [*prior_ds[ACTOR].values.tolist(), TOTAL]
     dims = (STAGE, ACTOR)
     ds = xr.Dataset(
         {

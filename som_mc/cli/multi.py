@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from rich.console import Console
 from rich.table import Table
 
-from som_mc.conventions import MODES
+from som_mc.conventions import ACTOR, DRAW, MODES, STEP
 from som_mc.present.console import _illustrative_note
 
 if TYPE_CHECKING:  # matplotlib loads only when a figure is asked for
@@ -61,11 +61,11 @@ def dispatch(args: argparse.Namespace) -> int:
         summary = summarize(ds)
         summary.attrs.update(design="random")
         print_summary(summary, console)
-        _by_part(console, ds.present_value_by_step, "step")
+        _by_part(console, ds.present_value_by_step, STEP)
         if args.plot is not None:
             from som_mc.present.plots import parts_plot
 
-            written = _write_plot(lambda ax: parts_plot(ds, "step", ax=ax), args.plot, args.force)
+            written = _write_plot(lambda ax: parts_plot(ds, STEP, ax=ax), args.plot, args.force)
             console.print(f"Figure written to {written}")
         return 0
     if args.command == "compare":
@@ -176,11 +176,11 @@ def _by_part(console: Console, pv, dim: str) -> None:
     table.add_column(dim)
     for actor in pv.actor.values:
         table.add_column(str(actor), justify="right")
-    means = pv.mean("draw")
+    means = pv.mean(DRAW)
     for part in means[dim].values:
         table.add_row(
             str(part),
-            *(f"{float(means.sel({dim: part, 'actor': a})) / 1000:,.0f}" for a in pv.actor.values),
+            *(f"{float(means.sel({dim: part, ACTOR: a})) / 1000:,.0f}" for a in pv.actor.values),
         )
     console.print(table)
 

@@ -15,6 +15,7 @@ import numpy as np
 from scipy.special import ndtr, ndtri
 from scipy.stats import qmc
 
+from som_mc.checks import block_bounds, power_of_two
 from som_mc.conventions import BLOCK_SIZE, DESIGNS
 from som_mc.errors import InputError
 from som_mc.inputs.distributions import Distribution
@@ -71,13 +72,8 @@ class Design:
     def __init__(self, kind: str, draws: int, n_inputs: int, seed: int) -> None:
         if kind not in DESIGNS:
             raise InputError("design", f"'{kind}' is not a design; allowed: {', '.join(DESIGNS)}")
-        if kind == "sobol" and draws & (draws - 1):
-            lower = 1 << (draws.bit_length() - 1)
-            raise InputError(
-                "draws",
-                f"{draws} is not a power of 2; a Sobol' design needs 2^m draws, "
-                f"e.g. {lower} or {2 * lower}",
-            )
+        if kind == "sobol":
+            power_of_two(draws, "draws")
         self.kind = kind
         self.draws = draws
         self.n_inputs = n_inputs
@@ -96,8 +92,7 @@ class Design:
 
     def block(self, b: int) -> np.ndarray:
         """The rows of block ``b``, in (0, 1)."""
-        lo = b * BLOCK_SIZE
-        hi = min(lo + BLOCK_SIZE, self.draws)
+        lo, hi = block_bounds(b, self.draws)
         if self._full is not None:
             u = self._full[lo:hi]
         elif self.n_inputs == 0:

@@ -26,12 +26,15 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from som_mc.conventions import COST_TYPES, RULES
+
 __all__ = ["simulate_block"]
 
-_STARTUP, _OPERATING, _PER_PARTICIPANT, _PER_PARTICIPANT_YEAR = 0, 1, 2, 3
-#: Codes of the extrapolation rule beyond a profile's last year
-#: (som_mc.inputs.case.schema.RULE_NAMES).
-_STOP, _HOLD, _DECAY = 0, 1, 2
+#: Codes of the cost types and extrapolation rules: their index in the one list of each
+#: (numba freezes these globals into the compiled code).
+_PER_PARTICIPANT = COST_TYPES.index("per_participant")
+_PER_PARTICIPANT_YEAR = COST_TYPES.index("per_participant_year")
+_STOP, _HOLD, _DECAY = (RULES.index(r) for r in ("stop", "hold", "decay"))
 #: Draws computed together, innermost in every array (a multiple of 8, the transpose's block).
 #: 16 and 32 measured the same within noise on the benchmark case; 8 and 64 slower.
 _TILE = 16
@@ -44,63 +47,57 @@ def _where(pos, q):
 
 
 @njit(cache=True, nogil=True)
-def simulate_block(
-    x,
-    central,
-    uncertain_q,
-    horizon,
-    course_years,
-    intake_q,
-    share,
-    starts_in,
-    dropout_q,
-    rate_q,
-    gross_q,
-    deadweight_q,
-    persistence_q,
-    discount_q,
-    discount_fixed,
-    cost_type,
-    cost_actor,
-    cost_q,
-    cost_mask,
-    cons_coef,
-    profile_q,
-    profile_len,
-    extend,
-    scale_q,
-    members_q,
-    rule_q,
-    decay_q,
-    price_q,
-    price_share,
-    cohort,
-    rng,
-    net,
-    pv,
-    pv_gain,
-    pv_cost,
-    pv_cons,
-    break_even,
-    break_even_actor,
-    successes,
-    completions,
-    detail_gain,
-    detail_cost,
-):
-    """Simulate ``x.shape[0]`` draws; see :class:`som_mc.model.layout.Layout` for the inputs.
+def simulate_block(x, layout, starts_in, cohort, rng, out):
+    """Simulate ``x.shape[0]`` draws of ``layout`` (a :class:`som_mc.model.layout.Layout`).
 
-    Outputs (written in place, one row per draw): ``net`` (draws, T, A), ``pv``, ``pv_gain``,
-    ``pv_cost`` (draws, A), ``pv_cons`` (draws, C, A), ``break_even`` (draws,) and
-    ``break_even_actor`` (draws, A) as 1-based years or NaN for never, ``successes``
-    (draws, T) by year of completion and ``completions`` (draws, T) of those who complete the
-    course, successful or not. ``starts_in`` (draws, T), when not empty, replaces the intake
-    (the participants of a second step in a sequence). ``share`` scales the intake and the
-    fixed costs (a subgroup's share of participants). The success rate is ``1 - prod(1 - r_j)``
-    over the rates ``r_j`` in ``rate_q`` (one rate, or several for a combination of
-    interventions). ``detail_gain`` (C, T, A) and ``detail_cost`` (T, A) are
-    filled for draw 0 when they are not empty (the deterministic table).
+    ``x`` (draws, U) holds the uncertain inputs of each draw. The outputs are written in place
+    into ``out`` (a :class:`som_mc.model.outputs.Outputs`, one row per draw; see
+    :data:`som_mc.conventions.OUTPUTS`): ``net`` (draws, T, A), ``present_value``,
+    ``gain_pv``, ``cost_pv`` (draws, A), ``consequence_pv`` (draws, C, A),
+    ``break_even_year`` (draws,) and ``break_even_year_by_actor`` (draws, A) as 1-based years
+    or NaN for never, ``successes`` (draws, T) by year of completion and ``completions``
+    (draws, T) of those who complete the course, successful or not. ``starts_in`` (draws, T),
+    when not empty, replaces the intake (the participants of a second step in a sequence).
+    ``layout.share`` scales the intake and the fixed costs (a subgroup's share of
+    participants). The success rate is ``1 - prod(1 - r_j)`` over the rates ``r_j`` in
+    ``layout.rate_q`` (one rate, or several for a combination of interventions).
     """
+    central = layout.central
+    uncertain_q = layout.uncertain_q
+    horizon = layout.horizon
+    course_years = layout.course_years
+    intake_q = layout.intake_q
+    share = layout.share
+    dropout_q = layout.dropout_q
+    rate_q = layout.rate_q
+    gross_q = layout.gross_q
+    deadweight_q = layout.deadweight_q
+    persistence_q = layout.persistence_q
+    discount_q = layout.discount_q
+    discount_fixed = layout.discount_fixed
+    cost_type = layout.cost_type
+    cost_actor = layout.cost_actor
+    cost_q = layout.cost_q
+    cost_mask = layout.cost_mask
+    cons_coef = layout.cons_coef
+    profile_q = layout.profile_q
+    profile_len = layout.profile_len
+    extend = layout.extend
+    scale_q = layout.scale_q
+    members_q = layout.members_q
+    rule_q = layout.rule_q
+    decay_q = layout.decay_q
+    price_q = layout.price_q
+    price_share = layout.price_share
+    net = out.net
+    pv = out.present_value
+    pv_gain = out.gain_pv
+    pv_cost = out.cost_pv
+    pv_cons = out.consequence_pv
+    break_even = out.break_even_year
+    break_even_actor = out.break_even_year_by_actor
+    successes = out.successes
+    completions = out.completions
     n_draws = x.shape[0]
     T = horizon
     A = net.shape[2]
@@ -108,7 +105,6 @@ def simulate_block(
     k_max = min(profile_q.shape[1], T)
     n_start = intake_q.shape[0]
     n_unc = uncertain_q.shape[0]
-    want_detail = detail_gain.shape[0] > 0
     given_starts = starts_in.shape[0] > 0
     M = _TILE
 
@@ -370,15 +366,6 @@ def simulate_block(
                 for k in range(k_end):
                     for i in range(m):
                         weight[a, k, i] += price[i] * effect[k, i]
-                if want_detail and lo == 0:  # the deterministic table: draw 0 by year
-                    for t in range(T):
-                        detail_gain[c, t, a] = 0.0
-                    for t0 in range(T):
-                        if nonzero[t0, 0]:
-                            for k in range(min(k_end, T - t0)):
-                                detail_gain[c, t0 + k, a] += (
-                                    active[t0, k, 0] * effect[k, 0] * price[0]
-                                )
         for t in range(T):
             for a in range(A):
                 for i in range(m):
@@ -416,8 +403,6 @@ def simulate_block(
                     # first != first: not yet reached (NaN); a select, so the loop vectorises
                     hit = (cum[i] >= 0.0) & (first[i] != first[i])
                     first[i] = t + 1.0 if hit else first[i]
-                if want_detail and lo == 0:
-                    detail_cost[t, a] = cost[t, a, 0]
             for i in range(m):
                 pv[lo + i, a] = sum_pv[i]
                 pv_gain[lo + i, a] = sum_gain[i]

@@ -8,7 +8,7 @@ quantity keeps its value, an uncertain one takes its column of the design. The m
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
@@ -19,10 +19,13 @@ from som_mc.inputs.case.load import Case
 __all__ = ["Layout", "build_layout", "discount_factors_fm2021"]
 
 
-@dataclass(frozen=True)
-class Layout:
+class Layout(NamedTuple):
     """The case as plain arrays (see the module docstring). Shapes use T years, C consequences,
-    A actors, K profile years, N cost lines, P quantities, U uncertain inputs."""
+    A actors, K profile years, N cost lines, P quantities, U uncertain inputs.
+
+    A named tuple, so that the kernel takes it as one typed argument (numba compiles field
+    access by name) and variants are made with ``_replace``.
+    """
 
     horizon: int
     course_years: int

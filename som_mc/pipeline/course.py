@@ -1,15 +1,6 @@
 """Complex courses: several interventions in sequence or in combination, on shared draws.
 
-A course file names its steps, each a case::
-
-    name = "CTI, then Housing First for those CTI did not help"
-    kind = "sequence"            # or "combination"
-    [[step]]
-    name = "cti"
-    example = "cti"              # a shipped example, or: case = "cti.toml" (relative path)
-    [[step]]
-    name = "housing_first"
-    case = "housing_first.toml"
+A course file (:mod:`som_mc.inputs.course_file`) names its steps, each a case.
 
 **Sequence**: the first step runs as its case says. Those who complete step ``i`` in year ``t``
 and do not succeed start step ``i + 1`` in year ``t + 1`` (its own intake is not used; those
@@ -21,13 +12,14 @@ package: the costs of every step, and one success rate, the chance that at least
 works, ``1 - prod(1 - r_i)`` (effects assumed independent, **(som-mc)**), with the first
 step's consequences (those of the target group).
 
-The steps share their common inputs (see :mod:`som_mc.pipeline.compose`).
+The steps share their common inputs (see :mod:`som_mc.inputs.compose`). A course runs like a
+case (:class:`CoursePlan` through :func:`som_mc.pipeline.executors.execute`): on threads or a
+dask cluster, every draw kept or summaries only.
 """
 
 from __future__ import annotations
 
-import tomllib
-from dataclasses import replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -35,79 +27,97 @@ import numpy as np
 import xarray as xr
 
 from som_mc.conventions import ACTOR, ACTORS, CONSEQUENCE, DRAW, INPUT, STEP, YEAR
-from som_mc.errors import InputError
-from som_mc.inputs.case.load import Case, load_case
-from som_mc.model.design import STREAM_COHORT, block_generator
+from som_mc.inputs.case.load import Case
+from som_mc.inputs.compose import Composition
+from som_mc.inputs.course_file import load_course
 from som_mc.model.layout import Layout
-from som_mc.pipeline.compose import Composition, compose
-from som_mc.pipeline.engine import _check_run
-from som_mc.pipeline.plan import allocate, break_even_years, simulate
+from som_mc.model.outputs import allocate
+from som_mc.model.simulate import break_even_years, simulate
+from som_mc.pipeline.engine import check_run, finish
+from som_mc.pipeline.executors import ProgressCallback, execute
+from som_mc.pipeline.plan import BlockPlan, Sampler, check_mode, part_layouts
+from som_mc.pipeline.provenance import provenance
+from som_mc.pipeline.results import money
 
-__all__ = ["KINDS", "load_course", "run_course"]
+__all__ = ["CoursePlan", "course_plan", "run_course"]
 
-KINDS = ("sequence", "combination")
+#: The outputs of each step, summed over the steps for the course's own.
+_STEP_SUMS = ("net", "present_value", "gain_pv", "cost_pv", "successes", "completions")
 
 
-def load_course(course: str | Path | dict) -> tuple[dict, Composition]:
-    """Read a course file (or dict) and load its steps' cases.
+@dataclass(frozen=True)
+class CoursePlan(BlockPlan):
+    """The plan of a run of a course.
 
-    Returns
-    -------
-    (dict, Composition)
-        The course's own fields (``name``, ``kind``) and its steps on a shared input set.
+    Attributes
+    ----------
+    layouts : tuple of Layout
+        One per step (a sequence), or the one package (a combination).
+    consequences : int
+        The number of consequences in the union of the steps'.
+    cons_index : tuple of ndarray
+        For each layout, the column of each of its consequences in the union.
     """
-    base = Path(".")
-    file = None
-    if not isinstance(course, dict):
-        path = Path(course)
-        file = str(path)
-        try:
-            course = tomllib.loads(path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise InputError("", "no such course file", file=file) from None
-        except tomllib.TOMLDecodeError as err:
-            raise InputError("", f"is not valid TOML: {err}", file=file) from None
-        base = path.parent
-    try:
-        return _parse(course, base)
-    except InputError as err:
-        raise err.in_file(file) if file else err from None
+
+    layouts: tuple[Layout, ...] = ()
+    consequences: int = 0
+    cons_index: tuple = ()
+
+    def compute(self, b: int) -> dict[str, np.ndarray]:
+        """One block of a course: each step's intake is the previous step's unhelped
+        completers of the year before. The course's outputs (summed over the steps, break-even
+        recomputed), the steps' own (``*_by_step``) and the sampled ``inputs``."""
+        x = self.sampler.block(b)
+        rng = self.cohort_rng(b)
+        rows = x.shape[0]
+        steps = []
+        starts = None
+        pv_cons = np.zeros((rows, self.consequences, len(ACTORS)))
+        for layout, columns in zip(self.layouts, self.cons_index, strict=True):
+            out = allocate(rows, layout)
+            simulate(layout, x, self.cohort, rng, out, starts=starts)
+            out["participants"] = (
+                starts if starts is not None else _own_starts(layout, x, self.cohort, rows)
+            )
+            pv_cons[:, columns] += out["consequence_pv"]
+            steps.append(out)
+            unhelped = out["completions"] - out["successes"]
+            starts = np.zeros_like(unhelped)
+            starts[:, 1:] = unhelped[:, :-1]
+        total = {key: sum(s[key] for s in steps) for key in _STEP_SUMS}
+        total["consequence_pv"] = pv_cons
+        total["break_even_year"], total["break_even_year_by_actor"] = break_even_years(total["net"])
+        for key in ("net", "present_value", "participants", "successes"):
+            total[f"{key}_by_step"] = np.stack([s[key] for s in steps], axis=1)
+        total["inputs"] = x
+        return total
+
+    def new_summary(self) -> Any:
+        from som_mc.pipeline.streaming import RunSummary
+
+        return RunSummary(self.layouts[0].horizon, self.consequences)
 
 
-def _parse(course: dict, base: Path) -> tuple[dict, Composition]:
-    unknown = set(course) - {"name", "kind", "step", "description"}
-    if unknown:
-        raise InputError(
-            sorted(unknown)[0], "is not a field of a course; allowed: name, kind, step"
-        )
-    kind = course.get("kind", "sequence")
-    if kind not in KINDS:
-        raise InputError("kind", f"'{kind}' is not allowed; allowed: {', '.join(KINDS)}")
-    steps = course.get("step")
-    if not isinstance(steps, list) or len(steps) < 2:
-        raise InputError("step", "a course needs at least two [[step]] tables")
-    parts: dict[str, Case] = {}
-    for i, step in enumerate(steps):
-        where = f"step[{i}]"
-        if not isinstance(step, dict) or "name" not in step:
-            raise InputError(f"{where}.name", "required field is missing")
-        name = step["name"]
-        if name in parts:
-            raise InputError(f"{where}.name", f"'{name}' is used twice")
-        given = [k for k in ("case", "example") if k in step]
-        if len(given) != 1:
-            raise InputError(where, "give exactly one of case (a file) or example (a name)")
-        value = step[given[0]]
-        if isinstance(value, Case | dict):
-            parts[name] = load_case(value)
-        elif given[0] == "example":
-            from som_mc.inputs.examples import example_path
-
-            parts[name] = load_case(example_path(value))
-        else:
-            parts[name] = load_case(base / value)
-    meta = {"name": course.get("name", " + ".join(parts)), "kind": kind}
-    return meta, compose(parts)
+def course_plan(
+    comp: Composition, kind: str, draws: int, seed: int, mode: str, design: str
+) -> tuple[CoursePlan, list[str]]:
+    """The plan of a course of the steps ``comp`` and the keys of its consequences."""
+    layouts = part_layouts(comp)
+    if kind == "combination":
+        layouts = [_combine(layouts)]
+    else:
+        layouts = _sequence_costs(layouts, comp.cases)
+    keys, cons_index = _consequence_union(comp, kind)
+    plan = CoursePlan(
+        sampler=Sampler.of(comp.inputs, draws, seed, design),
+        seed=seed,
+        draws=draws,
+        cohort=check_mode(mode),
+        layouts=tuple(layouts),
+        consequences=len(keys),
+        cons_index=tuple(cons_index),
+    )
+    return plan, keys
 
 
 def run_course(
@@ -116,6 +126,12 @@ def run_course(
     seed: int | None = None,
     mode: str = "expected",
     design: str = "random",
+    threads: int | None = None,
+    progress: ProgressCallback | None = None,
+    *,
+    summary_only: bool = False,
+    client: Any = None,
+    chunk_draws: int | None = None,
 ) -> xr.Dataset:
     """Simulate a course of several interventions (see the module docstring).
 
@@ -123,7 +139,7 @@ def run_course(
     ----------
     course : path or dict
         A course file or its dict (steps may give a loaded ``Case`` or a case dict as ``case``).
-    draws, seed, mode, design
+    draws, seed, mode, design, threads, progress, summary_only, client, chunk_draws
         As for :func:`som_mc.run`.
 
     Returns
@@ -133,59 +149,40 @@ def run_course(
         ``break_even_year_by_actor`` of the whole course; ``net_by_step``,
         ``present_value_by_step``, ``participants_by_step``, ``successes_by_step`` (dim
         ``step``); ``consequence_pv`` over the union of the steps' consequences; ``inputs``.
+        With ``summary_only``, the summaries of the whole course (as for a case).
     """
     meta, comp = load_course(course)
-    draws, seed = _check_run(draws, seed, mode)
-    layouts = comp.layouts()
-    if meta["kind"] == "combination":
-        layouts = [_combine(layouts)]
-    else:
-        layouts = _sequence_costs(layouts, comp.cases)
-    cohort = mode == "cohort"
-    n_steps, T, A = len(layouts), layouts[0].horizon, len(ACTORS)
-    keys, cons_index = _consequence_union(comp, meta["kind"])
-    store = {
-        "net": np.empty((draws, n_steps, T, A)),
-        "pv": np.empty((draws, n_steps, A)),
-        "pv_gain": np.empty((draws, n_steps, A)),
-        "pv_cost": np.empty((draws, n_steps, A)),
-        "starts": np.empty((draws, n_steps, T)),
-        "successes": np.empty((draws, n_steps, T)),
-        "pv_cons": np.zeros((draws, len(keys), A)),
-        "inputs": np.empty((draws, len(comp.inputs.uncertain))),
+    draws, seed = check_run(draws, seed, mode)
+    plan, keys = course_plan(comp, meta["kind"], draws, seed, mode, design)
+    reducer, how = execute(
+        plan,
+        summary_only=summary_only,
+        threads=threads,
+        client=client,
+        chunk_draws=chunk_draws,
+        progress=progress,
+    )
+    attrs = {
+        **_course_attrs(meta, comp),
+        "seed": seed,
+        "draws": draws,
+        "mode": mode,
+        "design": design,
+        **how,
     }
-    for b, lo, hi, x in comp.blocks(draws, seed, design):
-        store["inputs"][lo:hi] = x
-        rng = block_generator(seed, STREAM_COHORT, b)
-        _course_block(layouts, x, cohort, rng, store, lo, hi, cons_index)
-    return _dataset(meta, comp, store, keys, seed=seed, mode=mode, design=design, draws=draws)
+    if summary_only:
+        return finish(reducer.summary, comp.parts, attrs, keys)
+    return _dataset(meta, comp, reducer.arrays, keys, attrs)
 
 
-def _course_block(
-    layouts: list[Layout],
-    x: np.ndarray,
-    cohort: bool,
-    rng: np.random.Generator,
-    store: dict[str, np.ndarray],
-    lo: int,
-    hi: int,
-    cons_index: list[np.ndarray],
-) -> None:
-    """One block of a course: each step's intake is the previous step's unhelped completers
-    of the year before."""
-    starts = None
-    for i, layout in enumerate(layouts):
-        out = allocate(hi - lo, layout)
-        simulate(layout, x, cohort, rng, out, starts=starts)
-        for key in ("net", "pv", "pv_gain", "pv_cost", "successes"):
-            store[key][lo:hi, i] = out[key]
-        store["starts"][lo:hi, i] = (
-            starts if starts is not None else _own_starts(layout, x, cohort, hi - lo)
-        )
-        store["pv_cons"][lo:hi, cons_index[i]] += out["pv_cons"]
-        unhelped = out["completions"] - out["successes"]
-        starts = np.zeros_like(unhelped)
-        starts[:, 1:] = unhelped[:, :-1]
+def _course_attrs(meta: dict, comp: Composition) -> dict[str, object]:
+    return {
+        "title": f"som-mc course: {meta['name']}",
+        "case_name": meta["name"],
+        "course_kind": meta["kind"],
+        "steps": ", ".join(comp.names),
+        "shared_inputs": "\n".join(comp.notes),
+    }
 
 
 def _own_starts(layout: Layout, x: np.ndarray, cohort: bool, rows: int) -> np.ndarray:
@@ -216,7 +213,7 @@ def _sequence_costs(layouts: list[Layout], cases: tuple[Case, ...]) -> list[Layo
         for i, line in enumerate(case.model.cost):
             if line.type == "operating" and line.years is None:
                 mask[i] = in_course
-        out.append(replace(layout, cost_mask=mask))
+        out.append(layout._replace(cost_mask=mask))
         possible = starts
     return out
 
@@ -225,8 +222,7 @@ def _combine(layouts: list[Layout]) -> Layout:
     """One package: the first step's intake and consequences, every step's costs, and the
     chance that at least one step works."""
     first = layouts[0]
-    return replace(
-        first,
+    return first._replace(
         rate_q=np.concatenate([L.rate_q for L in layouts]),
         gross_q=np.concatenate([L.gross_q for L in layouts]),
         deadweight_q=np.concatenate([L.deadweight_q for L in layouts]),
@@ -257,48 +253,38 @@ def _consequence_union(comp: Composition, kind: str) -> tuple[list[str], list[np
 
 
 def _dataset(
-    meta: dict, comp: Composition, store: dict[str, np.ndarray], keys: list[str], **attrs: Any
+    meta: dict, comp: Composition, out: dict[str, np.ndarray], keys: list[str], attrs: dict
 ) -> xr.Dataset:
-    m = comp.cases[0].model
+    case = comp.cases[0]
+    m = case.model
     steps = list(comp.names) if meta["kind"] == "sequence" else ["+".join(comp.names)]
-    money = {"units": m.currency, "price_year": str(m.price_year)}
-    net = store["net"].sum(axis=1)
-    be, be_actor = break_even_years(net)
+    cash = {"units": m.currency, "price_year": str(m.price_year)}
+    persons = {"units": "persons"}
     ds = xr.Dataset(
         {
-            "net": ((DRAW, YEAR, ACTOR), net, money),
-            "present_value": ((DRAW, ACTOR), store["pv"].sum(axis=1), money),
-            "gain_pv": ((DRAW, ACTOR), store["pv_gain"].sum(axis=1), money),
-            "cost_pv": ((DRAW, ACTOR), store["pv_cost"].sum(axis=1), money),
-            "consequence_pv": ((DRAW, CONSEQUENCE, ACTOR), store["pv_cons"], money),
-            "break_even_year": ((DRAW,), be),
-            "break_even_year_by_actor": ((DRAW, ACTOR), be_actor),
-            "net_by_step": ((DRAW, STEP, YEAR, ACTOR), store["net"], money),
-            "present_value_by_step": ((DRAW, STEP, ACTOR), store["pv"], money),
-            "participants_by_step": ((DRAW, STEP, YEAR), store["starts"], {"units": "persons"}),
-            "successes_by_step": ((DRAW, STEP, YEAR), store["successes"], {"units": "persons"}),
-            "inputs": ((DRAW, INPUT), store["inputs"]),
+            "net": ((DRAW, YEAR, ACTOR), out["net"], cash),
+            "present_value": ((DRAW, ACTOR), out["present_value"], cash),
+            "gain_pv": ((DRAW, ACTOR), out["gain_pv"], cash),
+            "cost_pv": ((DRAW, ACTOR), out["cost_pv"], cash),
+            "consequence_pv": ((DRAW, CONSEQUENCE, ACTOR), out["consequence_pv"], cash),
+            "break_even_year": ((DRAW,), out["break_even_year"]),
+            "break_even_year_by_actor": ((DRAW, ACTOR), out["break_even_year_by_actor"]),
+            "net_by_step": ((DRAW, STEP, YEAR, ACTOR), out["net_by_step"], cash),
+            "present_value_by_step": ((DRAW, STEP, ACTOR), out["present_value_by_step"], cash),
+            "participants_by_step": ((DRAW, STEP, YEAR), out["participants_by_step"], persons),
+            "successes_by_step": ((DRAW, STEP, YEAR), out["successes_by_step"], persons),
+            "inputs": ((DRAW, INPUT), out["inputs"]),
         },
         coords={
-            DRAW: np.arange(net.shape[0]),
+            DRAW: np.arange(out["net"].shape[0]),
             YEAR: np.arange(1, m.horizon + 1),
             ACTOR: list(ACTORS),
             STEP: steps,
             CONSEQUENCE: keys,
             INPUT: list(comp.inputs.uncertain),
         },
-        attrs={
-            "title": f"som-mc course: {meta['name']}",
-            "case_name": meta["name"],
-            "course_kind": meta["kind"],
-            "steps": ", ".join(comp.names),
-            "price_year": m.price_year,
-            "currency": m.currency,
-            "horizon": m.horizon,
-            "shared_inputs": "\n".join(comp.notes),
-            **comp.provenance(),
-            **attrs,
-        },
+        attrs=provenance(comp.parts, **attrs),
     )
     ds["cumulative"] = ds["net"].cumsum(YEAR)
+    ds["cumulative"].attrs = money(case, "cumulative net budget result")
     return ds

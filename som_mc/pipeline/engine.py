@@ -1,36 +1,34 @@
-"""Run a case: design → inputs → kernel, block by block on threads or a dask cluster → results.
+"""Run a case: plan → executor → reducer → Dataset, and SØM's deterministic table.
 
-The blocks (:mod:`som_mc.pipeline.plan`) go to a reducer: :class:`_Collect` keeps every draw, and
-:class:`som_mc.pipeline.streaming.RunSummary` keeps only summaries, so that a run of 10^7 draws
-needs no
-more memory than one of 10^4.
+:func:`run` makes a :class:`~som_mc.pipeline.plan.CasePlan`, computes its blocks with
+:func:`~som_mc.pipeline.executors.execute` (threads or a dask cluster) and builds the Dataset
+of every draw (:func:`~som_mc.pipeline.results.results_dataset`) or of the summaries only
+(:class:`~som_mc.pipeline.streaming.RunSummary`), so that a run of 10^7 draws needs no more
+memory than one of 10^4. Courses (:mod:`som_mc.pipeline.course`) and portfolios
+(:mod:`som_mc.pipeline.portfolios`) take the same path with their own plans.
 """
 
 from __future__ import annotations
 
-import secrets
-from collections import deque
-from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import xarray as xr
 
-from som_mc.conventions import ACTORS, BLOCK_SIZE, MODES
+from som_mc import checks
 from som_mc.errors import InputError
 from som_mc.inputs.case.load import Case, load_case
 from som_mc.model.design import n_blocks
 from som_mc.model.layout import build_layout
-from som_mc.pipeline.plan import BlockPlan, allocate, make_plan, simulate_parts
+from som_mc.model.outputs import allocate
+from som_mc.model.simulate import simulate_parts, year_tables
+from som_mc.pipeline.executors import ProgressCallback, execute
+from som_mc.pipeline.plan import case_plan, check_mode
+from som_mc.pipeline.provenance import provenance
 from som_mc.pipeline.results import deterministic_dataset, results_dataset
 
-__all__ = ["deterministic", "evaluate_quantities", "run"]
-
-#: Called after each finished block with (draws done, draws in all).
-ProgressCallback = Callable[[int, int], None]
+__all__ = ["check_run", "deterministic", "evaluate_quantities", "finish", "run"]
 
 #: A Latin hypercube or Sobol' design is held whole (draws x inputs doubles); beyond this many
 #: bytes the run asks for the random design, which is drawn block by block.
@@ -98,7 +96,7 @@ def run(
     (1000, ['kommune', 'region', 'stat'])
     """
     case = load_case(case)
-    draws, seed = _check_run(draws, seed, mode)
+    draws, seed = check_run(draws, seed, mode)
     n_uncertain = len(case.inputs.uncertain)
     if design != "random" and draws * n_uncertain * 8 > _MAX_DESIGN_BYTES:
         raise InputError(
@@ -107,27 +105,29 @@ def run(
             f"{draws * n_uncertain * 8 / 2**30:.1f} GB held at once; use design 'random' "
             "(drawn block by block) for runs this large",
         )
-    threads = threads or _default_threads()
-    plan = make_plan(case, draws, seed, mode, design)
-    reducer = _Stream(case, plan) if summary_only else _Collect(case, plan)
-    attrs: dict[str, object] = {
-        "seed": seed,
-        "draws": draws,
-        "design": design,
-        "mode": mode,
-        "threads": threads,
-    }
-    if client is not None:
-        workers = _run_on_dask(client, plan, reducer, summary_only, chunk_draws, progress)
-        attrs.update(threads=0, dask_workers=workers)
-    else:
-        done = 0
-        for b, out in _blocks_on_threads(plan, threads):
-            reducer.add(b, out)
-            done += out["pv"].shape[0]
-            if progress is not None:
-                progress(done, draws)
-    return reducer.dataset(attrs)
+    plan = case_plan(case, draws, seed, mode, design)
+    reducer, how = execute(
+        plan,
+        summary_only=summary_only,
+        threads=threads,
+        client=client,
+        chunk_draws=chunk_draws,
+        progress=progress,
+    )
+    attrs = {"seed": seed, "draws": draws, "design": design, "mode": mode, **how}
+    if summary_only:
+        return finish(reducer.summary, case, attrs, [c.key for c in case.model.consequence])
+    return results_dataset(case, reducer.arrays, **attrs)
+
+
+def finish(summary: Any, cases: Any, attrs: dict, consequences: list[str]) -> xr.Dataset:
+    """The Dataset of a run's summaries (:class:`~som_mc.pipeline.streaming.RunSummary`)."""
+    first = cases if isinstance(cases, Case) else next(iter(cases.values()))
+    return summary.to_dataset(
+        years=np.arange(1, first.model.horizon + 1),
+        consequences=consequences,
+        attrs=provenance(cases, **attrs, summary_only=1),
+    )
 
 
 def deterministic(case: str | Path | dict | Case) -> xr.Dataset:
@@ -147,12 +147,11 @@ def deterministic(case: str | Path | dict | Case) -> xr.Dataset:
     8393750.0
     """
     case = load_case(case)
-    plan = make_plan(case, 1, 0, "expected", "random")
-    first = plan.layouts[0]
+    layouts = case_plan(case, 1, 0, "expected", "random").layouts
+    first = layouts[0]
     x = first.central[first.uncertain_q][np.newaxis, :]
-    out, _, details = simulate_parts(plan.layouts, x, False, None, detail=True)
-    gain = sum(g for g, _ in details)  # one table per subgroup; they add up
-    cost = sum(c for _, c in details)
+    out, _ = simulate_parts(layouts, x, False, None)
+    gain, cost = year_tables(layouts, x)
     return deterministic_dataset(case, out, gain, cost)
 
 
@@ -172,168 +171,24 @@ def evaluate_quantities(case: Case, values: np.ndarray) -> dict[str, np.ndarray]
     Returns
     -------
     dict of ndarray
-        The kernel's outputs for each row (see :func:`som_mc.model.kernel.simulate_block`):
-        ``pv`` (rows, actors), ``net`` (rows, years, actors), ... summed over subgroups.
+        The kernel's outputs for each row by name (:data:`som_mc.conventions.OUTPUTS`):
+        ``present_value`` (rows, actors), ``net`` (rows, years, actors), ... summed over
+        subgroups.
     """
     groups = [g.name for g in case.model.subgroup] or [None]
     every_q = np.arange(len(case.inputs.names), dtype=np.int64)
-    layouts = [replace(build_layout(case, subgroup=g), uncertain_q=every_q) for g in groups]
+    layouts = [build_layout(case, subgroup=g)._replace(uncertain_q=every_q) for g in groups]
     values = np.ascontiguousarray(values, dtype=np.float64)
     rows = values.shape[0]
     out = allocate(rows, layouts[0])
     for b in range(n_blocks(rows)):
-        lo, hi = b * BLOCK_SIZE, min((b + 1) * BLOCK_SIZE, rows)
+        lo, hi = checks.block_bounds(b, rows)
         simulate_parts(layouts, values[lo:hi], False, None, {k: v[lo:hi] for k, v in out.items()})
     return out
 
 
-def _check_run(draws: Any, seed: Any, mode: str) -> tuple[int, int]:
-    if isinstance(draws, bool) or not isinstance(draws, int | np.integer) or draws < 1:
-        raise InputError("draws", f"{draws!r} is not allowed; draws is a whole number >= 1")
-    if mode not in MODES:
-        raise InputError("mode", f"'{mode}' is not a mode; allowed: {', '.join(MODES)}")
-    if seed is None:
-        seed = secrets.randbits(63)
-    elif isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
-        raise InputError("seed", f"{seed!r} is not allowed; a seed is a whole number >= 0")
-    return int(draws), int(seed)
-
-
-def _default_threads() -> int:
-    import numba
-
-    return int(numba.config.NUMBA_NUM_THREADS)
-
-
-def _blocks_on_threads(plan: BlockPlan, threads: int) -> Iterator[tuple[int, dict]]:
-    """Blocks in order, computed on ``threads`` threads with a bounded queue: at most
-    ``2 * threads`` finished blocks wait, so memory stays flat whatever the draws."""
-    with ThreadPoolExecutor(max_workers=threads) as pool:
-        pending: deque = deque()
-        for b in range(plan.n_blocks):
-            pending.append((b, pool.submit(plan.compute, b)))
-            if len(pending) >= 2 * threads:
-                first, future = pending.popleft()
-                yield first, future.result()
-        while pending:
-            first, future = pending.popleft()
-            yield first, future.result()
-
-
-class _Collect:
-    """Keeps every draw: the reducer of a run that returns the full Dataset."""
-
-    def __init__(self, case: Case, plan: BlockPlan) -> None:
-        self.case, self.plan = case, plan
-        draws, layout = plan.draws, plan.layouts[0]
-        self.out = allocate(draws, layout)
-        self.out["inputs"] = np.empty((draws, len(plan.dists)))
-        if plan.subgroups:
-            G, T, A = len(plan.subgroups), layout.horizon, len(ACTORS)
-            self.out["net_sub"] = np.empty((draws, G, T, A))
-            self.out["pv_sub"] = np.empty((draws, G, A))
-            self.out["successes_sub"] = np.empty((draws, G, T))
-
-    def add(self, b: int, out: dict[str, np.ndarray]) -> None:
-        lo, hi = self.plan.bounds(b)
-        for key, value in out.items():
-            self.out[key][lo:hi] = value
-
-    def dataset(self, attrs: dict[str, object]) -> xr.Dataset:
-        inputs = self.out.pop("inputs")
-        return results_dataset(self.case, self.out, inputs, **attrs)
-
-
-class _Stream:
-    """Keeps summaries only (:class:`som_mc.pipeline.streaming.RunSummary`): the reducer of a run
-    with ``summary_only``."""
-
-    def __init__(self, case: Case, plan: BlockPlan) -> None:
-        self.case = case
-        self.summary = _new_summary(plan)
-
-    def add(self, b: int, out: dict[str, np.ndarray]) -> None:
-        self.summary.add(b, out)
-
-    def merge(self, other: Any) -> None:
-        self.summary.merge(other)
-
-    def dataset(self, attrs: dict[str, object]) -> xr.Dataset:
-        from som_mc.pipeline.results import provenance
-
-        m = self.case.model
-        ds = self.summary.to_dataset(
-            years=np.arange(1, m.horizon + 1),
-            consequences=[c.key for c in m.consequence],
-            attrs=provenance(self.case, **attrs, summary_only=1),
-        )
-        return ds
-
-
-def _new_summary(plan: BlockPlan):
-    from som_mc.pipeline.streaming import RunSummary
-
-    layout = plan.layouts[0]
-    return RunSummary(layout.horizon, layout.profile_q.shape[0])
-
-
-def _run_on_dask(
-    client: Any,
-    plan: BlockPlan,
-    reducer: Any,
-    summary_only: bool,
-    chunk_draws: int | None,
-    progress: ProgressCallback | None,
-) -> int:
-    """Compute the plan's blocks on a dask cluster, chunk by chunk, into ``reducer``.
-
-    Returns the number of workers. The chunks only group whole blocks, so the numbers do not
-    depend on them; summaries merge exactly (integer counts, per-block sums combined in block
-    order), and kept draws go to their own rows.
-    """
-    from dask.distributed import as_completed
-
-    workers = client.scheduler_info().get("workers", {})
-    slots = max(1, sum(int(w.get("nthreads", 1)) for w in workers.values()))
-    if chunk_draws is None:
-        blocks_per_chunk = max(1, -(-plan.n_blocks // (4 * slots)))
-    else:
-        if isinstance(chunk_draws, bool) or not isinstance(chunk_draws, int) or chunk_draws < 1:
-            raise InputError(
-                "chunk_draws", f"{chunk_draws!r} is not allowed; a whole number of draws >= 1"
-            )
-        blocks_per_chunk = -(-chunk_draws // BLOCK_SIZE)
-    chunks = [
-        list(range(lo, min(lo + blocks_per_chunk, plan.n_blocks)))
-        for lo in range(0, plan.n_blocks, blocks_per_chunk)
-    ]
-    plan_future = client.scatter(plan, broadcast=True)
-    task = _chunk_summary if summary_only else _chunk_blocks
-    futures = [client.submit(task, plan_future, chunk, pure=False) for chunk in chunks]
-    done = 0
-    for future in as_completed(futures):
-        result = future.result()
-        if summary_only:
-            reducer.merge(result)
-            done += result.draws
-        else:
-            for b, out in result:
-                reducer.add(b, out)
-                done += out["pv"].shape[0]
-        future.release()
-        if progress is not None:
-            progress(done, plan.draws)
-    return len(workers)
-
-
-def _chunk_blocks(plan: BlockPlan, blocks: list[int]) -> list[tuple[int, dict]]:
-    """A dask task: the outputs of some blocks, every draw kept."""
-    return [(b, plan.compute(b)) for b in blocks]
-
-
-def _chunk_summary(plan: BlockPlan, blocks: list[int]):
-    """A dask task: the summary of some blocks."""
-    summary = _new_summary(plan)
-    for b in blocks:
-        summary.add(b, plan.compute(b))
-    return summary
+def check_run(draws: Any, seed: Any, mode: str) -> tuple[int, int]:
+    """The number of draws and the seed of a run, checked (a seed drawn when None)."""
+    n = checks.draws(draws)
+    check_mode(mode)
+    return n, checks.seed(seed)

@@ -1,46 +1,45 @@
-"""Kernel outputs → xarray Datasets with units and provenance, and their summaries."""
+"""Kernel outputs → xarray Datasets with units and provenance, and their summaries.
+
+The variables, their dims, long names and units come from one registry
+(:data:`som_mc.conventions.OUTPUTS`); the attrs from :func:`som_mc.pipeline.provenance.provenance`.
+"""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from pathlib import Path
+from collections.abc import Mapping
 
 import numpy as np
 import xarray as xr
 
-from som_mc._version import __version__
-from som_mc.conventions import ACTOR, ACTORS, CONSEQUENCE, DRAW, INPUT, SUBGROUP, YEAR
+from som_mc.conventions import (
+    ACTOR,
+    ACTORS,
+    CONSEQUENCE,
+    DRAW,
+    INPUT,
+    MONEY,
+    OUTPUT,
+    OUTPUTS,
+    SUBGROUP,
+    TOTAL,
+    YEAR,
+    Output,
+)
 from som_mc.inputs.case.load import Case
+from som_mc.pipeline.provenance import provenance
 
 __all__ = [
+    "case_coords",
     "deterministic_dataset",
-    "illustrative_items",
-    "provenance",
+    "money",
+    "output_attrs",
     "results_dataset",
     "summarize",
 ]
 
 
-def illustrative_items(case: Case) -> list[str]:
-    """Names of the case's lines whose numbers are marked illustrative (no public source)."""
-    m = case.model
-    items = [f"cost: {c.label}" for c in m.cost if c.illustrative]
-    if m.success.illustrative:
-        items.append("success")
-    items += [f"consequence: {c.key}" for c in m.consequence if c.illustrative]
-    if m.extrapolation is not None and m.extrapolation.illustrative:
-        items.append("extrapolation")
-    items += [f"subgroup: {g.name}" for g in m.subgroup if g.illustrative]
-    return items
-
-
-def _describe(value: object) -> str:
-    if isinstance(value, str):
-        return value
-    return f"{value.central():g}" if value.is_fixed else value.describe()
-
-
-def _coords(case: Case) -> dict:
+def case_coords(case: Case) -> dict:
+    """Coordinates of a case's results: years, actors and its consequences with their labels."""
     m = case.model
     return {
         YEAR: np.arange(1, m.horizon + 1),
@@ -52,7 +51,8 @@ def _coords(case: Case) -> dict:
     }
 
 
-def _money(case: Case, long_name: str, discounted: bool = False) -> dict[str, str]:
+def money(case: Case, long_name: str, discounted: bool = False) -> dict[str, str]:
+    """Attributes of an amount of money of ``case``: currency, price year, discounting."""
     m = case.model
     note = "discounted to year 1" if discounted else "undiscounted"
     return {
@@ -63,175 +63,107 @@ def _money(case: Case, long_name: str, discounted: bool = False) -> dict[str, st
     }
 
 
-def provenance(case: Case, **extra: object) -> dict[str, object]:
-    m = case.model
-    illustrative = illustrative_items(case)
-    attrs: dict[str, object] = {
-        "title": f"som-mc results: {m.name}",
-        "case_name": m.name,
-        "case_file": Path(case.source).name,
-        "case_sha256": case.sha256,
-        "target_group": m.target_group,
-        "price_year": m.price_year,
-        "currency": m.currency,
-        "horizon": m.horizon,
-        "discount_rate": _describe(m.discount_rate),
-        "som_mc_version": __version__,
-        "created": datetime.now(UTC).isoformat(timespec="seconds"),
-        "uses_illustrative_values": int(bool(illustrative)),
-        "illustrative_items": "; ".join(illustrative),
-        "knowledge_notes": "\n".join(case.notes),
-    }
-    attrs.update(extra)
+def output_attrs(case: Case, output: Output, long_name: str | None = None) -> dict[str, str]:
+    """The attributes of ``output`` (from the registry) in ``case``'s currency and price year."""
+    name = long_name or output.long_name
+    if output.units == MONEY:
+        return money(case, name, output.discounted)
+    attrs = {"long_name": name, "units": output.units}
+    if output.note:
+        attrs["note"] = output.note
     return attrs
 
 
-def results_dataset(
-    case: Case,
-    out: dict[str, np.ndarray],
-    inputs: np.ndarray,
-    *,
-    seed: int,
-    mode: str,
-    design: str,
-    draws: int,
-    threads: int,
-    **extra: object,
-) -> xr.Dataset:
-    """Assemble a Monte Carlo run's kernel outputs into a Dataset.
-
-    A case with subgroups also gets ``net_by_subgroup``, ``present_value_by_subgroup`` and
-    ``successes_by_subgroup`` (dim ``subgroup``); they add up to ``net``, ``present_value``
-    and ``successes``.
-    """
-    cost_total = out["pv_cost"].sum(axis=1)
+def _roi(out: Mapping[str, np.ndarray]) -> np.ndarray:
+    cost_total = out["cost_pv"].sum(axis=1)
     with np.errstate(divide="ignore", invalid="ignore"):
-        roi = np.where(
-            cost_total != 0, (out["pv_gain"].sum(axis=1) - cost_total) / cost_total, np.nan
+        return np.where(
+            cost_total != 0, (out["gain_pv"].sum(axis=1) - cost_total) / cost_total, np.nan
         )
+
+
+def results_dataset(case: Case, out: Mapping[str, np.ndarray], **attrs: object) -> xr.Dataset:
+    """Assemble a Monte Carlo run's kernel outputs (every draw) into a Dataset.
+
+    Parameters
+    ----------
+    case : Case
+    out : mapping of str to ndarray
+        The outputs of :data:`~som_mc.conventions.OUTPUTS` by name, with the draw first, and
+        ``inputs`` (draws, uncertain inputs). A case with subgroups also brings
+        ``net_by_subgroup``, ``present_value_by_subgroup`` and ``successes_by_subgroup``
+        (subgroup after the draw); they add up to ``net``, ``present_value`` and ``successes``.
+    **attrs
+        How the run was made (seed, draws, design, mode, threads ...), for the provenance.
+    """
+    draws = out["net"].shape[0]
+    data = {
+        o.name: ((DRAW, *o.dims), out[o.name], output_attrs(case, o)) for o in OUTPUTS if o.kept
+    }
+    data["roi"] = (
+        (DRAW,),
+        _roi(out),
+        {"long_name": "return on investment, (PV gain - PV cost) / PV cost", "units": "1"},
+    )
+    data["inputs"] = (
+        (DRAW, INPUT),
+        out["inputs"],
+        {"long_name": "sampled value of each uncertain input"},
+    )
     ds = xr.Dataset(
-        {
-            "net": ((DRAW, YEAR, ACTOR), out["net"], _money(case, "net budget result by year")),
-            "present_value": (
-                (DRAW, ACTOR),
-                out["pv"],
-                _money(case, "present value of the net result", True),
-            ),
-            "gain_pv": (
-                (DRAW, ACTOR),
-                out["pv_gain"],
-                _money(case, "present value of gains", True),
-            ),
-            "cost_pv": (
-                (DRAW, ACTOR),
-                out["pv_cost"],
-                _money(case, "present value of costs", True),
-            ),
-            "consequence_pv": (
-                (DRAW, CONSEQUENCE, ACTOR),
-                out["pv_cons"],
-                _money(case, "present value of the gain from each consequence", True),
-            ),
-            "break_even_year": (
-                (DRAW,),
-                out["break_even"],
-                {
-                    "long_name": "first year the cumulative net result of all actors is >= 0",
-                    "units": "year of the horizon",
-                    "note": "NaN: not within the horizon",
-                },
-            ),
-            "break_even_year_by_actor": (
-                (DRAW, ACTOR),
-                out["break_even_actor"],
-                {
-                    "long_name": "first year the actor's cumulative net result is >= 0",
-                    "units": "year of the horizon",
-                    "note": "NaN: not within the horizon",
-                },
-            ),
-            "roi": (
-                (DRAW,),
-                roi,
-                {"long_name": "return on investment, (PV gain - PV cost) / PV cost", "units": "1"},
-            ),
-            "successes": (
-                (DRAW, YEAR),
-                out["successes"],
-                {
-                    "long_name": "citizens who succeed, by year of completing the course",
-                    "units": "persons",
-                },
-            ),
-            "inputs": (
-                (DRAW, INPUT),
-                inputs,
-                {"long_name": "sampled value of each uncertain input"},
-            ),
-        },
-        coords={**_coords(case), DRAW: np.arange(draws), INPUT: list(case.inputs.uncertain)},
-        attrs=provenance(
-            case, seed=seed, draws=draws, design=design, mode=mode, threads=threads, **extra
-        ),
+        data,
+        coords={**case_coords(case), DRAW: np.arange(draws), INPUT: list(case.inputs.uncertain)},
+        attrs=provenance(case, **attrs),
     )
     ds["cumulative"] = ds["net"].cumsum(YEAR)
-    ds["cumulative"].attrs = _money(case, "cumulative net budget result")
-    if "net_sub" in out:
+    ds["cumulative"].attrs = money(case, "cumulative net budget result")
+    if "net_by_subgroup" in out:
         _add_subgroups(ds, case, out)
     return ds
 
 
-def _add_subgroups(ds: xr.Dataset, case: Case, out: dict[str, np.ndarray]) -> None:
+def _add_subgroups(ds: xr.Dataset, case: Case, out: Mapping[str, np.ndarray]) -> None:
     groups = case.model.subgroup
     ds.coords[SUBGROUP] = [g.name for g in groups]
     ds.coords["subgroup_label"] = (SUBGROUP, [g.label or g.name for g in groups])
     ds.coords["subgroup_share"] = (SUBGROUP, [g.share for g in groups])
-    ds["net_by_subgroup"] = (
-        (DRAW, SUBGROUP, YEAR, ACTOR),
-        out["net_sub"],
-        _money(case, "net budget result by year, of each subgroup"),
-    )
-    ds["present_value_by_subgroup"] = (
-        (DRAW, SUBGROUP, ACTOR),
-        out["pv_sub"],
-        _money(case, "present value of the net result, of each subgroup", True),
-    )
-    ds["successes_by_subgroup"] = (
-        (DRAW, SUBGROUP, YEAR),
-        out["successes_sub"],
-        {"long_name": "citizens who succeed, by year and subgroup", "units": "persons"},
-    )
+    for name in ("net", "present_value", "successes"):
+        o = OUTPUT[name]
+        ds[f"{name}_by_subgroup"] = (
+            (DRAW, SUBGROUP, *o.dims),
+            out[f"{name}_by_subgroup"],
+            output_attrs(case, o, f"{o.long_name}, of each subgroup"),
+        )
 
 
 def deterministic_dataset(
-    case: Case, out: dict[str, np.ndarray], gain_detail: np.ndarray, cost_detail: np.ndarray
+    case: Case, out: Mapping[str, np.ndarray], gain_detail: np.ndarray, cost_detail: np.ndarray
 ) -> xr.Dataset:
-    """Assemble the deterministic (SØM) calculation into a Dataset with the year tables."""
-    gain_by = xr.DataArray(gain_detail, dims=(CONSEQUENCE, YEAR, ACTOR))
+    """Assemble the deterministic (SØM) calculation into a Dataset with the year tables.
+
+    ``out`` holds the outputs of one row (the inputs at their central values); ``gain_detail``
+    (consequence, year, actor) and ``cost_detail`` (year, actor) are
+    :func:`som_mc.model.simulate.year_tables`.
+    """
+    data = {
+        o.name: (o.dims, out[o.name][0], output_attrs(case, o))
+        for o in OUTPUTS
+        if o.kept and o.name != "consequence_pv"
+    }
+    data.update(
+        gain=((YEAR, ACTOR), gain_detail.sum(axis=0), money(case, "gains by year")),
+        cost=((YEAR, ACTOR), cost_detail, money(case, "costs by year")),
+        gain_by_consequence=(
+            (CONSEQUENCE, YEAR, ACTOR),
+            gain_detail,
+            money(case, "gain from each consequence by year"),
+        ),
+    )
     ds = xr.Dataset(
-        {
-            "net": ((YEAR, ACTOR), out["net"][0], _money(case, "net budget result by year")),
-            "gain": ((YEAR, ACTOR), gain_detail.sum(axis=0), _money(case, "gains by year")),
-            "cost": ((YEAR, ACTOR), cost_detail, _money(case, "costs by year")),
-            "gain_by_consequence": (
-                gain_by.dims,
-                gain_detail,
-                _money(case, "gain from each consequence by year"),
-            ),
-            "present_value": (
-                (ACTOR,),
-                out["pv"][0],
-                _money(case, "present value of the net result", True),
-            ),
-            "break_even_year": ((), out["break_even"][0], {"note": "NaN: not within the horizon"}),
-            "break_even_year_by_actor": ((ACTOR,), out["break_even_actor"][0]),
-            "successes": ((YEAR,), out["successes"][0], {"units": "persons"}),
-        },
-        coords=_coords(case),
-        attrs=provenance(case, mode="deterministic", draws=1),
+        data, coords=case_coords(case), attrs=provenance(case, mode="deterministic", draws=1)
     )
     ds["cumulative"] = ds["net"].cumsum(YEAR)
-    ds["cumulative"].attrs = _money(case, "cumulative net budget result")
+    ds["cumulative"].attrs = money(case, "cumulative net budget result")
     return ds
 
 
@@ -257,9 +189,9 @@ def summarize(ds: xr.Dataset, interval: float = 0.90) -> xr.Dataset:
         more than half the draws never break even) and ``p_never_break_even``.
     """
     pv = ds["present_value"]
-    pv = xr.concat([pv, pv.sum(ACTOR).expand_dims({ACTOR: ["total"]})], dim=ACTOR)
+    pv = xr.concat([pv, pv.sum(ACTOR).expand_dims({ACTOR: [TOTAL]})], dim=ACTOR)
     be = xr.concat(
-        [ds["break_even_year_by_actor"], ds["break_even_year"].expand_dims({ACTOR: ["total"]})],
+        [ds["break_even_year_by_actor"], ds["break_even_year"].expand_dims({ACTOR: [TOTAL]})],
         dim=ACTOR,
     )
     n = ds.sizes[DRAW]
@@ -268,16 +200,16 @@ def summarize(ds: xr.Dataset, interval: float = 0.90) -> xr.Dataset:
     never = be.isnull().mean(DRAW)
     # A draw that never breaks even counts as later than any year, so the median is honest.
     median = be.fillna(np.inf).median(DRAW)
-    money = {
+    units = {
         "units": ds.attrs.get("currency", "DKK"),
         "price_year": str(ds.attrs.get("price_year")),
     }
     return xr.Dataset(
         {
-            "pv_mean": (pv.mean(DRAW)).assign_attrs(money),
-            "pv_mean_mcse": (pv.std(DRAW, ddof=1) / np.sqrt(n)).assign_attrs(money),
-            "pv_lower": pv.quantile(tail, DRAW).drop_vars("quantile").assign_attrs(money),
-            "pv_upper": pv.quantile(1 - tail, DRAW).drop_vars("quantile").assign_attrs(money),
+            "pv_mean": (pv.mean(DRAW)).assign_attrs(units),
+            "pv_mean_mcse": (pv.std(DRAW, ddof=1) / np.sqrt(n)).assign_attrs(units),
+            "pv_lower": pv.quantile(tail, DRAW).drop_vars("quantile").assign_attrs(units),
+            "pv_upper": pv.quantile(1 - tail, DRAW).drop_vars("quantile").assign_attrs(units),
             "p_positive": positive,
             "p_positive_mcse": np.sqrt(positive * (1 - positive) / n),
             "break_even_median": median.where(np.isfinite(median)),

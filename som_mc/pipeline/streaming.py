@@ -38,25 +38,17 @@ import numpy as np
 import xarray as xr
 from numpy.typing import ArrayLike
 
-from som_mc.conventions import ACTOR, ACTORS, CONSEQUENCE, QUANTILE, YEAR
+from som_mc.checks import whole_number
+from som_mc.conventions import ACTOR, ACTORS, CONSEQUENCE, OUTPUTS, QUANTILE, YEAR
 from som_mc.errors import InputError
 
-__all__ = ["DEFAULT_QUANTILES", "QuantileSketch", "RunSummary"]
+__all__ = ["DEFAULT_QUANTILES", "BlockTree", "Partial", "QuantileSketch", "RunSummary", "chan"]
 
 #: Quantiles of the bands (fan charts) that :meth:`RunSummary.to_dataset` reports by default.
 DEFAULT_QUANTILES: tuple[float, ...] = (0.05, 0.25, 0.5, 0.75, 0.95)
 
 #: The kernel's outputs a block must bring, with their dims after the draw axis.
-_FIELDS: dict[str, tuple[str, ...]] = {
-    "net": ("year", "actor"),
-    "pv": ("actor",),
-    "pv_gain": ("actor",),
-    "pv_cost": ("actor",),
-    "pv_cons": ("consequence", "actor"),
-    "break_even": (),
-    "break_even_actor": ("actor",),
-    "successes": ("year",),
-}
+_FIELDS: dict[str, tuple[str, ...]] = {o.name: o.dims for o in OUTPUTS if o.name != "completions"}
 
 
 class QuantileSketch:
@@ -250,10 +242,10 @@ class QuantileSketch:
 
 
 # A partial result of the moments: (draws, means, M2s), never modified once made.
-_Partial = tuple[int, np.ndarray, np.ndarray]
+Partial = tuple[int, np.ndarray, np.ndarray]
 
 
-def _chan(left: _Partial, right: _Partial) -> _Partial:
+def chan(left: Partial, right: Partial) -> Partial:
     """Chan, Golub & LeVeque's pairwise update of count, mean and M2."""
     na, mean_a, m2_a = left
     nb, mean_b, m2_b = right
@@ -262,31 +254,31 @@ def _chan(left: _Partial, right: _Partial) -> _Partial:
     return n, mean_a + delta * (nb / n), m2_a + m2_b + delta * delta * (na * nb / n)
 
 
-class _BlockTree:
+class BlockTree:
     """Moments of a vector, kept per block and combined over a fixed binary tree of blocks.
 
     Node (level, k) holds blocks k 2^level .. (k + 1) 2^level − 1 and is always made as
-    ``_chan(node (level − 1, 2k), node (level − 1, 2k + 1))``, whichever order the blocks came
+    ``chan(node (level − 1, 2k), node (level − 1, 2k + 1))``, whichever order the blocks came
     in. Two sibling nodes are combined as soon as both are present, so the nodes held are the
     maximal aligned subtrees of the blocks seen, a set fixed by the blocks alone.
     """
 
     def __init__(self) -> None:
-        self.nodes: dict[tuple[int, int], _Partial] = {}
+        self.nodes: dict[tuple[int, int], Partial] = {}
 
-    def insert(self, level: int, k: int, node: _Partial) -> None:
+    def insert(self, level: int, k: int, node: Partial) -> None:
         while (level, k ^ 1) in self.nodes:
             sibling = self.nodes.pop((level, k ^ 1))
-            node = _chan(node, sibling) if k % 2 == 0 else _chan(sibling, node)
+            node = chan(node, sibling) if k % 2 == 0 else chan(sibling, node)
             level, k = level + 1, k >> 1
         self.nodes[(level, k)] = node
 
-    def total(self) -> _Partial:
+    def total(self) -> Partial:
         """All blocks: the subtrees combined from left to right."""
         ordered = [self.nodes[key] for key in sorted(self.nodes, key=lambda lk: lk[1] << lk[0])]
         result = ordered[0]
         for node in ordered[1:]:
-            result = _chan(result, node)
+            result = chan(result, node)
         return result
 
 
@@ -303,14 +295,14 @@ class RunSummary:
     :data:`~som_mc.conventions.BLOCK_SIZE` draws).
 
     The ``actor`` dim of every summary has a fourth coordinate, ``total`` (all actors together;
-    its break-even year is the kernel's ``break_even``).
+    its break-even year is the kernel's ``break_even_year``).
 
     Parameters
     ----------
     horizon : int
         T, the number of years of the kernel's ``net`` and ``successes``.
     n_consequences : int
-        C, the number of consequences of ``pv_cons``.
+        C, the number of consequences of ``consequence_pv``.
     relative_accuracy : float
         Relative accuracy α of the quantile sketch (default 0.5 %).
     zero_threshold : float
@@ -323,9 +315,10 @@ class RunSummary:
     >>> def block(n):  # kernel output of n draws, 4 years, 2 consequences
     ...     net = rng.normal(100.0, 50.0, size=(n, 4, 3))
     ...     pv = net.sum(axis=1)
-    ...     return {"net": net, "pv": pv, "pv_gain": pv + 10.0, "pv_cost": np.full((n, 3), 10.0),
-    ...             "pv_cons": rng.normal(size=(n, 2, 3)), "break_even": np.ones(n),
-    ...             "break_even_actor": np.ones((n, 3)), "successes": np.ones((n, 4))}
+    ...     return {"net": net, "present_value": pv, "gain_pv": pv + 10.0,
+    ...             "cost_pv": np.full((n, 3), 10.0),
+    ...             "consequence_pv": rng.normal(size=(n, 2, 3)), "break_even_year": np.ones(n),
+    ...             "break_even_year_by_actor": np.ones((n, 3)), "successes": np.ones((n, 4))}
     >>> a, b = RunSummary(4, 2), RunSummary(4, 2)
     >>> a.add(0, block(100)); b.add(1, block(100)); a.add(2, block(50))
     >>> a.merge(b)
@@ -342,17 +335,14 @@ class RunSummary:
         relative_accuracy: float = 0.005,
         zero_threshold: float = 1.0,
     ) -> None:
-        for name, value in (("horizon", horizon), ("n_consequences", n_consequences)):
-            if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 1:
-                raise InputError(name, f"{value!r} is not allowed; it is a whole number >= 1")
-        self.horizon = T = int(horizon)
-        self.n_consequences = C = int(n_consequences)
+        self.horizon = T = whole_number(horizon, "horizon", minimum=1)
+        self.n_consequences = C = whole_number(n_consequences, "n_consequences", minimum=1)
         self.relative_accuracy = float(relative_accuracy)
         self.zero_threshold = float(zero_threshold)
         A = len(ACTORS) + 1
         self.draws = 0
         self._blocks: set[int] = set()
-        self._moments = _BlockTree()
+        self._moments = BlockTree()
         # Counts, all actors and the total: PV > 0, net > 0 and cumulative > 0 by year, and the
         # first year of break-even (row T: never).
         self._pos_pv = np.zeros(A, dtype=np.int64)
@@ -396,15 +386,12 @@ class RunSummary:
             Index of the block in the run (>= 0), the key that fixes the order in which its
             partial sums are combined; each block is added once.
         out : mapping of str to ndarray
-            The kernel's outputs for the block's n draws: ``net`` (n, T, 3), ``pv``,
-            ``pv_gain``, ``pv_cost`` (n, 3), ``pv_cons`` (n, C, 3), ``break_even`` (n,) and
-            ``break_even_actor`` (n, 3) as 1-based years or NaN (never), ``successes`` (n, T).
+            The kernel's outputs for the block's n draws: ``net`` (n, T, 3),
+            ``present_value``, ``gain_pv``, ``cost_pv`` (n, 3), ``consequence_pv`` (n, C, 3),
+            ``break_even_year`` (n,) and ``break_even_year_by_actor`` (n, 3) as 1-based years or
+            NaN (never), ``successes`` (n, T).
         """
-        if isinstance(block_index, bool) or not isinstance(block_index, int | np.integer):
-            raise InputError("block_index", f"{block_index!r} is not a whole number")
-        block_index = int(block_index)
-        if block_index < 0:
-            raise InputError("block_index", f"{block_index} is not allowed; it is >= 0")
+        block_index = whole_number(block_index, "block_index", minimum=0)
         if block_index in self._blocks:
             raise InputError("block_index", f"block {block_index} was already added")
         arrays = self._check(out)
@@ -413,14 +400,14 @@ class RunSummary:
             raise InputError("out", f"block {block_index} has no draws")
         net = _with_total(arrays["net"])
         cumulative = np.cumsum(net, axis=1)
-        pv = _with_total(arrays["pv"])
+        pv = _with_total(arrays["present_value"])
         parts = {
             "pv": pv,
-            "gain_pv": _with_total(arrays["pv_gain"]),
-            "cost_pv": _with_total(arrays["pv_cost"]),
+            "gain_pv": _with_total(arrays["gain_pv"]),
+            "cost_pv": _with_total(arrays["cost_pv"]),
             "net": net,
             "cumulative": cumulative,
-            "consequence_pv": _with_total(arrays["pv_cons"]),
+            "consequence_pv": _with_total(arrays["consequence_pv"]),
             "successes": arrays["successes"],
         }
         means, m2s = [], []
@@ -429,7 +416,9 @@ class RunSummary:
             mean = x.mean(axis=0)
             means.append(mean)
             m2s.append(((x - mean) ** 2).sum(axis=0))
-        be = np.concatenate([arrays["break_even_actor"], arrays["break_even"][:, None]], axis=1)
+        be = np.concatenate(
+            [arrays["break_even_year_by_actor"], arrays["break_even_year"][:, None]], axis=1
+        )
         be_counts = self._break_even_counts(be)
         # The sketch checks that PV and net are finite before it changes; nothing below fails,
         # so a rejected block leaves the accumulator as it was.
@@ -621,7 +610,7 @@ class RunSummary:
                 raise InputError(
                     f"out.{name}", f"shape {arrays[name].shape} is not (draws, {dims}) {expected}"
                 )
-        for name in ("pv_gain", "pv_cost", "pv_cons", "successes"):
+        for name in ("gain_pv", "cost_pv", "consequence_pv", "successes"):
             if not np.isfinite(arrays[name]).all():
                 raise InputError(f"out.{name}", "NaN or infinite values are not allowed")
         return arrays

@@ -9,7 +9,7 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
-from som_mc.conventions import ACTORS
+from som_mc.conventions import ACTOR, ACTORS, ACTORS_AND_TOTAL, INPUT, TOTAL, YEAR
 from som_mc.inputs.distributions import Choice
 
 __all__ = [
@@ -96,11 +96,11 @@ def print_deterministic(ds: xr.Dataset, console: Console | None = None) -> None:
     )
     table = Table(title="Net budget result by year (gain − cost)")
     table.add_column("year")
-    for actor in (*ACTORS, "total"):
+    for actor in ACTORS_AND_TOTAL:
         table.add_column(f"net {actor}", justify="right")
     table.add_column("cumulative total", justify="right")
-    total = ds.net.sum("actor")
-    cumulative = ds["cumulative"].sum("actor")
+    total = ds.net.sum(ACTOR)
+    cumulative = ds["cumulative"].sum(ACTOR)
     for t in ds.year.values:
         row = [_kr(float(ds.net.sel(year=t, actor=actor))) for actor in ACTORS]
         table.add_row(
@@ -111,9 +111,9 @@ def print_deterministic(ds: xr.Dataset, console: Console | None = None) -> None:
     by = Table(title="Gain by consequence over the horizon (undiscounted)")
     by.add_column("consequence")
     by.add_column("area")
-    for actor in (*ACTORS, "total"):
+    for actor in ACTORS_AND_TOTAL:
         by.add_column(actor, justify="right")
-    gains = ds.gain_by_consequence.sum("year")
+    gains = ds.gain_by_consequence.sum(YEAR)
     for c in ds.consequence.values:
         g = gains.sel(consequence=c)
         by.add_row(
@@ -122,7 +122,7 @@ def print_deterministic(ds: xr.Dataset, console: Console | None = None) -> None:
             *[_kr(float(g.sel(actor=actor))) for actor in ACTORS],
             _kr(float(g.sum())),
         )
-    costs = ds.cost.sum("year")
+    costs = ds.cost.sum(YEAR)
     by.add_row(
         "cost of the intervention",
         "",
@@ -205,14 +205,14 @@ def print_sensitivity(
         table.add_column("input", overflow="fold")
         for col in ("ST total", "interval", "S1 total", "ST kommune", "ST stat"):
             table.add_column(col, justify="right", no_wrap=True)
-        order = ds.ST.sel(output="total").fillna(-1).argsort().values[::-1][:top]
+        order = ds.ST.sel(output=TOTAL).fillna(-1).argsort().values[::-1][:top]
         for i in order:
             row = ds.isel(input=i)
             table.add_row(
                 Text(str(row.input.item())),
-                _index(float(row.ST.sel(output="total"))),
-                _interval(*row.ST_ci.sel(output="total").values),
-                _index(float(row.S1.sel(output="total"))),
+                _index(float(row.ST.sel(output=TOTAL))),
+                _interval(*row.ST_ci.sel(output=TOTAL).values),
+                _index(float(row.S1.sel(output=TOTAL))),
                 _index(float(row.ST.sel(output="kommune"))),
                 _index(float(row.ST.sel(output="stat"))),
             )
@@ -228,19 +228,19 @@ def print_sensitivity(
         table.add_column("input", overflow="fold")
         for col in ("low value", "high value", "PV at low", "PV at high", "swing"):
             table.add_column(col, justify="right", no_wrap=True)
-        for i in range(min(top, ds.sizes["input"])):
+        for i in range(min(top, ds.sizes[INPUT])):
             row = ds.isel(input=i)
-            pv = row.present_value.sel(output="total").values
+            pv = row.present_value.sel(output=TOTAL).values
             table.add_row(
                 Text(str(row.input.item())),
                 f"{float(row.input_low):,.4g}",
                 f"{float(row.input_high):,.4g}",
                 _thousands(pv[0]),
                 _thousands(pv[1]),
-                _thousands(float(row.swing.sel(output="total"))),
+                _thousands(float(row.swing.sel(output=TOTAL))),
             )
         console.print(table)
-        base = _thousands(float(ds.base.sel(output="total")))
+        base = _thousands(float(ds.base.sel(output=TOTAL)))
         console.print(f"Base (every input at its mean): {base} thousand DKK in total")
     if "switching" in results:
         ds = results["switching"]
@@ -249,7 +249,7 @@ def print_sensitivity(
         table.add_column("now", justify="right")
         for out in ds.output.values:
             table.add_column(str(out), justify="right")
-        for i in range(ds.sizes["input"]):
+        for i in range(ds.sizes[INPUT]):
             row = ds.isel(input=i)
             cells = [
                 "never" if not np.isfinite(v) else f"{v:.4g}" for v in row.switching_value.values
@@ -270,7 +270,7 @@ def print_sensitivity(
         table.add_row(
             Text("EVPI (all inputs)", style="bold"), *[_thousands(float(v)) for v in ds.evpi.values]
         )
-        order = ds.evppi.sel(output="total").argsort().values[::-1][:top]
+        order = ds.evppi.sel(output=TOTAL).argsort().values[::-1][:top]
         for i in order:
             row = ds.isel(input=i)
             table.add_row(
@@ -286,9 +286,9 @@ def print_sensitivity(
         table.add_column("mu*", justify="right")
         table.add_column("± conf", justify="right")
         table.add_column("sigma", justify="right")
-        order = ds.mu_star.sel(output="total").argsort().values[::-1][:top]
+        order = ds.mu_star.sel(output=TOTAL).argsort().values[::-1][:top]
         for i in order:
-            row = ds.isel(input=i).sel(output="total")
+            row = ds.isel(input=i).sel(output=TOTAL)
             table.add_row(
                 Text(str(row.input.item())),
                 _thousands(float(row.mu_star)),

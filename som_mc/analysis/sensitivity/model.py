@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from som_mc.conventions import ACTORS
+from som_mc.conventions import ACTORS, TOTAL
 from som_mc.inputs.case.load import Case
 from som_mc.model.design import to_inputs
 from som_mc.pipeline.engine import evaluate_quantities
@@ -12,7 +12,7 @@ from som_mc.pipeline.engine import evaluate_quantities
 __all__ = ["OUTPUTS", "CaseFunction", "central_values"]
 
 #: The outputs analysed: each actor's present value and the total.
-OUTPUTS: tuple[str, ...] = ("total", *ACTORS)
+OUTPUTS: tuple[str, ...] = (TOTAL, *ACTORS)
 
 
 def central_values(case: Case, rows: int = 1) -> np.ndarray:
@@ -60,7 +60,7 @@ class CaseFunction:
 
     def __call__(self, u: np.ndarray) -> np.ndarray:
         out = evaluate_quantities(self.case, self.values(np.atleast_2d(u)))
-        pv = out["pv"]
+        pv = out["present_value"]
         cols = [pv.sum(axis=1, keepdims=True), pv]
         if self.by_year:
             net = out["net"]  # (rows, T, A)

@@ -11,7 +11,7 @@ import xarray as xr
 from scipy.optimize import brentq
 
 from som_mc.analysis.sensitivity.model import OUTPUTS, central_values
-from som_mc.conventions import INPUT
+from som_mc.conventions import INPUT, QUANTILE
 from som_mc.errors import InputError
 from som_mc.inputs.case.load import Case, load_case
 from som_mc.pipeline.engine import evaluate_quantities
@@ -23,7 +23,7 @@ _PROBABILITIES = ("success.", "intake.dropout", "discount_rate")
 
 def _pv(case: Case, values: np.ndarray) -> np.ndarray:
     """Present value (rows, total + actors) for rows of every quantity's value."""
-    pv = evaluate_quantities(case, values)["pv"]
+    pv = evaluate_quantities(case, values)["present_value"]
     return np.concatenate([pv.sum(axis=1, keepdims=True), pv], axis=1)
 
 
@@ -54,13 +54,13 @@ def tornado(case: str | Path | dict | Case, low: float = 0.05, high: float = 0.9
     money = {"units": case.model.currency, "price_year": str(case.model.price_year)}
     return xr.Dataset(
         {
-            "present_value": ((INPUT, "quantile", "output"), bars[order], money),
+            "present_value": ((INPUT, QUANTILE, "output"), bars[order], money),
             "base": (("output",), pv[0], money),
             "swing": ((INPUT, "output"), swing[order], money),
             "input_low": ((INPUT,), [float(case.inputs[names[i]].ppf(low)) for i in order]),
             "input_high": ((INPUT,), [float(case.inputs[names[i]].ppf(high)) for i in order]),
         },
-        coords={INPUT: [names[i] for i in order], "quantile": [low, high], "output": list(OUTPUTS)},
+        coords={INPUT: [names[i] for i in order], QUANTILE: [low, high], "output": list(OUTPUTS)},
         attrs={"method": "one-way sensitivity (tornado)", "case_name": case.name},
     )
 

@@ -22,13 +22,13 @@ design, not the estimator, is the cost to watch after the model itself.
 from __future__ import annotations
 
 import math
-import operator
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
+from som_mc.checks import is_whole_number, power_of_two
 from som_mc.errors import InputError
 
 __all__ = ["SobolAccumulator", "SobolResult", "sobol_indices"]
@@ -600,37 +600,26 @@ def _over_replicates(
 
 
 def _positive_int(field: str, value: int) -> int:
-    try:
-        number = operator.index(value)
-    except TypeError:
-        raise InputError(field, f"{value!r} is not a whole number") from None
-    if number < 1:
-        raise InputError(field, f"{number} is not allowed; it must be at least 1")
-    return number
+    if not is_whole_number(value):
+        raise InputError(field, f"{value!r} is not a whole number")
+    if value < 1:
+        raise InputError(field, f"{value} is not allowed; it must be at least 1")
+    return int(value)
 
 
 def _power_of_two(field: str, value: int) -> int:
     number = _positive_int(field, value)
     if number < 2:
         raise InputError(field, f"{number} is too few base samples; use a power of 2 >= 2")
-    if number & (number - 1):
-        lower = 1 << (number.bit_length() - 1)
-        raise InputError(
-            field,
-            f"{number} is not a power of 2, which Sobol' points need for their balance; "
-            f"use {lower} or {2 * lower}",
-        )
-    return number
+    return power_of_two(number, field)
 
 
 def _seed(value: int) -> int:
-    try:
-        number = operator.index(value)
-    except TypeError:
-        raise InputError("seed", f"{value!r} is not a whole number") from None
-    if number < 0:
-        raise InputError("seed", f"{number} is negative; use a whole number >= 0")
-    return number
+    if not is_whole_number(value):
+        raise InputError("seed", f"{value!r} is not a whole number")
+    if value < 0:
+        raise InputError("seed", f"{value} is negative; use a whole number >= 0")
+    return int(value)
 
 
 def _input_names(names: Sequence[str] | None, n_inputs: int) -> list[str]:

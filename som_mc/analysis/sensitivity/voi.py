@@ -34,6 +34,7 @@ from numpy.typing import ArrayLike
 from scipy.interpolate import BSpline
 from scipy.optimize import minimize, minimize_scalar
 
+from som_mc.checks import whole_number
 from som_mc.errors import InputError
 
 __all__ = ["METHODS", "evpi", "evpi_se", "evppi"]
@@ -213,9 +214,9 @@ def evppi(
     inputs = _inputs(x, values.shape[0])
     if method not in METHODS:
         raise InputError("method", f"{method!r} is unknown; use one of {', '.join(METHODS)}")
-    _check_integer("seed", seed, 0)
-    _check_integer("max_fit", max_fit, 20)
-    _check_integer("max_inducing", max_inducing, 20)
+    seed = whole_number(seed, "seed", minimum=0)
+    max_fit = whole_number(max_fit, "max_fit", minimum=20)
+    max_inducing = whole_number(max_inducing, "max_inducing", minimum=20)
     if method == "spline" and inputs.shape[1] > 1:
         raise InputError(
             "method", f"'spline' takes one input, x has {inputs.shape[1]}; use 'gp' or 'auto'"
@@ -261,12 +262,6 @@ def _inputs(x: ArrayLike, draws: int) -> np.ndarray:
     if inputs.shape[1] < 1:
         raise InputError("x", "has no input columns")
     return inputs
-
-
-def _check_integer(field: str, value: object, least: int) -> None:
-    """Raise an :class:`InputError` unless ``value`` is an integer >= ``least``."""
-    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < least:
-        raise InputError(field, f"{value!r} is not allowed; use an integer >= {least}")
 
 
 def _numeric(field: str, value: ArrayLike) -> np.ndarray:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from som_mc.errors import InputError
 from som_mc.inputs.case.load import load_case
+from som_mc.inputs.course_file import load_course
 from som_mc.inputs.knowledge.base import check_knowledge
 
 __all__ = ["validate_knowledge"]
@@ -34,8 +35,6 @@ def validate_knowledge(
         except InputError as err:
             problems.append(err)
     for course_file in sorted((kb.path / "courses").glob("*.toml")):
-        from som_mc.pipeline.course import load_course  # a course is built of cases: import it late
-
         try:
             load_course(course_file)
         except InputError as err:

@@ -21,7 +21,7 @@ from som_mc.inputs.case.resolve import resolve_case
 from som_mc.inputs.case.schema import CaseModel
 from som_mc.inputs.knowledge.base import Knowledge, load_knowledge
 
-__all__ = ["Case", "load_case"]
+__all__ = ["Case", "illustrative_items", "load_case"]
 
 
 @dataclass(frozen=True)
@@ -57,6 +57,19 @@ class Case:
     def horizon(self) -> int:
         """Number of years simulated."""
         return self.model.horizon
+
+
+def illustrative_items(case: Case) -> list[str]:
+    """Names of the case's lines whose numbers are marked illustrative (no public source)."""
+    m = case.model
+    items = [f"cost: {c.label}" for c in m.cost if c.illustrative]
+    if m.success.illustrative:
+        items.append("success")
+    items += [f"consequence: {c.key}" for c in m.consequence if c.illustrative]
+    if m.extrapolation is not None and m.extrapolation.illustrative:
+        items.append("extrapolation")
+    items += [f"subgroup: {g.name}" for g in m.subgroup if g.illustrative]
+    return items
 
 
 def load_case(case: str | Path | dict | Case, knowledge: Knowledge | None = None) -> Case:

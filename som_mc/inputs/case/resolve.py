@@ -25,6 +25,7 @@ import copy
 import difflib
 from typing import Any
 
+from som_mc.checks import is_number, is_whole_number
 from som_mc.errors import InputError
 from som_mc.inputs.evidence import resolve_success_effect
 from som_mc.inputs.knowledge.base import Knowledge
@@ -85,7 +86,7 @@ def _preset_spec(node: dict, path: str, kb: Knowledge) -> dict:
             path, f"unknown key '{sorted(extra)[0]}' with a preset; give preset and value"
         )
     value = node.get("value")
-    if isinstance(value, bool) or not isinstance(value, int | float):
+    if not is_number(value):
         raise InputError(path, f"a preset needs a number as value, got {value!r}")
     try:
         return apply_preset(kb.presets[name], float(value))
@@ -166,7 +167,7 @@ def _fill_price(
                 "unit_price and split",
             )
     if "unit_price" not in line:
-        if not isinstance(price_year, int) or isinstance(price_year, bool):
+        if not is_whole_number(price_year):
             return  # the schema reports the bad price_year
         try:
             factor = kb.index_price(price, price_year)

@@ -24,6 +24,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from som_mc.checks import is_number
 from som_mc.conventions import RULES
 from som_mc.errors import InputError
 from som_mc.inputs.distributions import Choice, Distribution, from_spec
@@ -120,7 +121,7 @@ Rate = Annotated[Distribution | str, PlainValidator(_parse_discount)]
 
 def _number(value: Any) -> float:
     # TOML gives int, float or bool; true is an int to Python, and is not a number here.
-    if isinstance(value, bool) or not isinstance(value, int | float):
+    if not is_number(value):
         raise PydanticCustomError("float_type", "not a number")
     return float(value)
 
@@ -128,6 +129,8 @@ def _number(value: Any) -> float:
 #: A plain number (not a distribution), int or float but not true/false.
 Number = Annotated[float, PlainValidator(_number)]
 
+#: Must match :data:`som_mc.conventions.ACTORS`, in order (tests/test_vocabulary.py checks it);
+#: a Literal is spelled out so that pydantic and type checkers can read it.
 Actor = Literal["kommune", "region", "stat"]
 Year = Annotated[StrictInt, Field(ge=1, le=50)]
 
@@ -291,7 +294,7 @@ def _parse_rule(value: Any) -> Distribution:
                 "{message}",
                 {"message": f"'{name}' is not a rule; allowed: {allowed}", "sub": name},
             )
-        if isinstance(weight, bool) or not isinstance(weight, int | float) or not 0 < weight <= 1:
+        if not is_number(weight) or not 0 < weight <= 1:
             raise PydanticCustomError(
                 "quantity",
                 "{message}",

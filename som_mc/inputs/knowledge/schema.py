@@ -21,6 +21,8 @@ __all__ = [
     "TargetGroupEntry",
 ]
 
+#: Must match :data:`som_mc.conventions.ACTORS`, in order (tests/test_vocabulary.py checks it);
+#: a Literal is spelled out so that pydantic and type checkers can read it.
 Actor = Literal["kommune", "region", "stat"]
 Confidence = Literal["high", "medium", "low"]
 Key = Annotated[StrictStr, Field(pattern=r"^[a-z][a-z0-9_]*$")]

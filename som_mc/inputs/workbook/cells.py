@@ -10,6 +10,7 @@ from typing import Any
 from openpyxl.cell.cell import Cell
 from openpyxl.worksheet.worksheet import Worksheet
 
+from som_mc.checks import is_number, is_whole_number
 from som_mc.inputs.workbook.case_layout import Field
 from som_mc.inputs.workbook.quantity_text import TextError, parse_quantity, parse_split
 
@@ -33,7 +34,7 @@ def put(ws: Worksheet, row: int, column: int, value: Any) -> Cell:
     cell = ws.cell(row=row, column=column)
     if isinstance(value, float) and float(f"{value:.16g}") != value:
         value = repr(value)
-    elif isinstance(value, int) and not isinstance(value, bool) and abs(value) > 2**53:
+    elif is_whole_number(value) and abs(value) > 2**53:
         value = str(value)
     cell.value = value
     if isinstance(value, str) and value.startswith("="):
@@ -116,8 +117,8 @@ def _text(value: Any) -> str:
 
 
 def _whole(value: Any, field: Field) -> int:
-    if isinstance(value, int) and not isinstance(value, bool):
-        return value
+    if is_whole_number(value):
+        return int(value)
     if isinstance(value, float) and value.is_integer():
         return int(value)
     if isinstance(value, str) and re.fullmatch(r"\s*[+-]?\d+\s*", value):
@@ -153,7 +154,7 @@ def _bool(value: Any, field: Field) -> bool:
 
 
 def _years(value: Any) -> list[int]:
-    if isinstance(value, int | float) and not isinstance(value, bool) and float(value).is_integer():
+    if is_number(value) and float(value).is_integer():
         return [int(value)]
     if isinstance(value, str):
         body = value.strip().removeprefix("[").removesuffix("]").strip()

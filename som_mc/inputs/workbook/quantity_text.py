@@ -31,6 +31,7 @@ import math
 import re
 from typing import Any
 
+from som_mc.checks import is_number
 from som_mc.inputs.distributions import FAMILIES, META_KEYS, Distribution
 
 __all__ = [
@@ -210,7 +211,7 @@ def parse_split(text: str) -> str | dict[str, int | float]:
             "kommune=0.5, stat=0.5"
         )
     for key, value in kwargs.items():
-        if isinstance(value, bool) or not isinstance(value, int | float):
+        if not is_number(value):
             raise TextError(f"the share of {key} in {text!r} is not a number")
     return kwargs
 
@@ -279,7 +280,7 @@ def _preset(text: str, args: list, kwargs: dict) -> dict[str, Any]:
             raise TextError(
                 f"unknown key '{key}' for a preset; allowed: name, value, {', '.join(_PRESET_META)}"
             )
-    if not isinstance(name, str) or isinstance(value, bool) or not isinstance(value, int | float):
+    if not isinstance(name, str) or not is_number(value):
         raise TextError(f"{text!r}: {usage}")
     return {"preset": name, "value": value, **named}
 

@@ -22,6 +22,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
+from som_mc.checks import is_number, is_whole_number
 from som_mc.errors import InputError
 from som_mc.inputs.workbook.case_layout import (
     CASE,
@@ -468,7 +469,7 @@ class _Reader:
 
     def number(self, ws: Worksheet, cell: Cell) -> int | float:
         value = self.value(ws, cell)
-        if isinstance(value, bool) or not isinstance(value, int | float):
+        if not is_number(value):
             shown = "empty" if is_blank(value) else f"{show(value)}, not a number"
             raise self.error(_at(ws, cell), f"is {shown}; a correlation is a number in [-1, 1]")
         return value
@@ -483,8 +484,8 @@ def _same(value: Any, name: str) -> bool:
 
 
 def _year(value: Any) -> int | None:
-    if isinstance(value, int) and not isinstance(value, bool):
-        return value
+    if is_whole_number(value):
+        return int(value)
     found = (
         re.fullmatch(r"\s*(?:year\s*)?(\d+)\s*", value, re.IGNORECASE)
         if isinstance(value, str)

@@ -12,6 +12,7 @@ import textwrap
 
 import xarray as xr
 
+from som_mc.conventions import CONSEQUENCE
 from som_mc.present.plots._text import check_lang
 
 __all__ = ["consequence_labels", "input_unit", "is_share", "short_input", "wrap"]
@@ -96,7 +97,7 @@ def consequence_labels(ds: xr.Dataset, lang: str) -> list[str]:
     for coord in (["consequence_label_da"] if column == 1 else []) + ["consequence_label"]:
         if coord in ds.coords:
             return [str(v) for v in ds[coord].values]
-    return [str(k).replace("_", " ") for k in ds["consequence"].values]
+    return [str(k).replace("_", " ") for k in ds[CONSEQUENCE].values]
 
 
 def is_share(name: str) -> bool:
@@ -118,7 +119,7 @@ def input_unit(name: str, ds: xr.Dataset, lang: str) -> str:
     if m is None:
         return ""
     unit = ""
-    if "consequence_unit" in ds.coords and m[1] in ds["consequence"].values:
+    if "consequence_unit" in ds.coords and m[1] in ds[CONSEQUENCE].values:
         unit = str(ds["consequence_unit"].sel(consequence=m[1]).values)
     if m[2] == "scale":
         return ("factor on the profile", "faktor på profilen")[column]

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import xarray as xr
 
-from som_mc.conventions import ACTOR, ACTORS, DRAW, INPUT
+from som_mc.conventions import ACTOR, ACTORS, DRAW, INPUT, TOTAL
 from som_mc.errors import InputError
 
 __all__ = [
@@ -21,7 +21,7 @@ __all__ = [
 ]
 
 #: What ``actor`` may be on a plot of a result, and ``output`` on a plot of a sensitivity result.
-CHOICES: tuple[str, ...] = ("total", *ACTORS)
+CHOICES: tuple[str, ...] = (TOTAL, *ACTORS)
 
 
 def require(ds: xr.Dataset, variables: tuple[str, ...], plot: str, draws: bool = True) -> None:
@@ -45,7 +45,7 @@ def check_choice(value: str, field: str) -> str:
 def by_actor(da: xr.DataArray, actor: str) -> xr.DataArray:
     """``da`` for one actor, or summed over the actors for ``"total"``."""
     check_choice(actor, "actor")
-    return da.sum(ACTOR) if actor == "total" else da.sel({ACTOR: actor})
+    return da.sum(ACTOR) if actor == TOTAL else da.sel({ACTOR: actor})
 
 
 def output_of(da: xr.DataArray, output: str) -> xr.DataArray:

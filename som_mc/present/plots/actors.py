@@ -7,15 +7,15 @@ import xarray as xr
 from matplotlib.axes import Axes
 from matplotlib.patches import Patch
 
-from som_mc.conventions import DRAW
+from som_mc.conventions import ACTORS_AND_TOTAL, DRAW
 from som_mc.present.plots._format import number_format
-from som_mc.present.plots._select import CHOICES, by_actor, money_meta, money_scale, require
+from som_mc.present.plots._select import by_actor, money_meta, money_scale, require
 from som_mc.present.plots._style import ACTOR_COLORS, MUTED, finish, new_axes, zero_line
 from som_mc.present.plots._text import actor_name, check_lang, money_label, word
 
 __all__ = ["who_pays"]
 
-_ORDER = (*CHOICES[1:], "total")  # kommune, region, stat, then the total
+_ORDER = ACTORS_AND_TOTAL
 
 
 def who_pays(ds: xr.Dataset, ax: Axes | None = None, lang: str = "en") -> Axes:

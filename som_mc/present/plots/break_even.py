@@ -6,7 +6,7 @@ import numpy as np
 import xarray as xr
 from matplotlib.axes import Axes
 
-from som_mc.conventions import ACTOR, YEAR
+from som_mc.conventions import ACTOR, TOTAL, YEAR
 from som_mc.present.locale import format_percent
 from som_mc.present.plots._format import number_format
 from som_mc.present.plots._select import check_choice, require
@@ -19,7 +19,7 @@ _LABELLED_BARS = 15  # above this many years the bars carry no percentages (they
 
 
 def break_even_distribution(
-    ds: xr.Dataset, actor: str = "total", ax: Axes | None = None, lang: str = "en"
+    ds: xr.Dataset, actor: str = TOTAL, ax: Axes | None = None, lang: str = "en"
 ) -> Axes:
     """Bar chart of the share of draws that first break even in each year, plus a "never"
     bar for the draws that do not break even within the horizon; the bars add up to 1.
@@ -52,7 +52,7 @@ def break_even_distribution(
     """
     check_lang(lang)
     check_choice(actor, "actor")
-    if actor == "total":
+    if actor == TOTAL:
         require(ds, ("break_even_year",), "break_even_distribution")
         years_drawn = ds["break_even_year"].values
     else:

@@ -7,6 +7,7 @@ import numpy as np
 import xarray as xr
 from matplotlib.axes import Axes
 
+from som_mc.conventions import TOTAL
 from som_mc.present.locale import format_number
 from som_mc.present.plots._format import number_format
 from som_mc.present.plots._select import by_actor, money_meta, money_scale, require
@@ -20,7 +21,7 @@ _SETTLED = 10  # the y range is set by the band from this many draws on (earlier
 
 
 def convergence(
-    ds: xr.Dataset, actor: str = "total", ax: Axes | None = None, lang: str = "en"
+    ds: xr.Dataset, actor: str = TOTAL, ax: Axes | None = None, lang: str = "en"
 ) -> Axes:
     """Running mean of the present value over the first n draws, n on a log axis, with a band
     of ± 2 standard errors (running sd / √n).

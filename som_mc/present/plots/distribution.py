@@ -6,6 +6,7 @@ import numpy as np
 import xarray as xr
 from matplotlib.axes import Axes
 
+from som_mc.conventions import TOTAL
 from som_mc.present.locale import format_number, format_percent
 from som_mc.present.plots._format import number_format
 from som_mc.present.plots._select import by_actor, money_meta, money_scale, require
@@ -27,7 +28,7 @@ def _bins(values: np.ndarray) -> np.ndarray:
 
 
 def pv_distribution(
-    ds: xr.Dataset, actor: str = "total", ax: Axes | None = None, lang: str = "en"
+    ds: xr.Dataset, actor: str = TOTAL, ax: Axes | None = None, lang: str = "en"
 ) -> Axes:
     """Histogram of the present value over the draws, with zero and the mean marked and the
     probability of a positive result written on the plot.

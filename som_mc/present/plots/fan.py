@@ -6,7 +6,7 @@ import xarray as xr
 from matplotlib.axes import Axes
 from matplotlib.ticker import MaxNLocator
 
-from som_mc.conventions import DRAW, YEAR
+from som_mc.conventions import DRAW, TOTAL, YEAR
 from som_mc.present.plots._format import number_format
 from som_mc.present.plots._select import by_actor, money_meta, money_scale, require
 from som_mc.present.plots._style import ACTOR_COLORS, finish, new_axes, zero_line
@@ -15,9 +15,7 @@ from som_mc.present.plots._text import actor_name, check_lang, money_label, word
 __all__ = ["fan_chart"]
 
 
-def fan_chart(
-    ds: xr.Dataset, actor: str = "total", ax: Axes | None = None, lang: str = "en"
-) -> Axes:
+def fan_chart(ds: xr.Dataset, actor: str = TOTAL, ax: Axes | None = None, lang: str = "en") -> Axes:
     """The cumulative net result by year: median line, 50 % and 90 % bands, and zero.
 
     The year the median crosses zero is the median break-even year; the bands show how sure

@@ -9,7 +9,7 @@ from matplotlib.axes import Axes
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from som_mc.conventions import DRAW, STEP, SUBGROUP
+from som_mc.conventions import DRAW, STEP, SUBGROUP, TOTAL
 from som_mc.errors import InputError
 from som_mc.present.plots._format import number_format
 from som_mc.present.plots._select import by_actor, check_choice, money_meta, money_scale
@@ -75,7 +75,7 @@ def _check(ds: xr.Dataset, dim: str, output: str) -> str:
 def parts_plot(
     ds: xr.Dataset,
     dim: str = "step",
-    output: str = "total",
+    output: str = TOTAL,
     ax: Axes | None = None,
     lang: str = "en",
 ) -> Axes:

@@ -18,7 +18,7 @@ from matplotlib.axes import Axes
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from som_mc.conventions import ACTOR, OPTION
+from som_mc.conventions import ACTOR, ACTORS_AND_TOTAL, OPTION
 from som_mc.errors import InputError
 from som_mc.present.plots._format import number_format
 from som_mc.present.plots._select import CHOICES, check_choice, money_meta, money_scale
@@ -39,7 +39,7 @@ OPTION_COLORS: tuple[str, ...] = (
     "#CC79A7",  # reddish purple
 )
 
-_ORDER = (*CHOICES[1:], "total")  # kommune, region, stat, then the total
+_ORDER = ACTORS_AND_TOTAL
 
 # (English, Danish): the words of this plot only.
 _WORDS: dict[str, tuple[str, str]] = {

@@ -6,7 +6,7 @@ import numpy as np
 import xarray as xr
 from matplotlib.axes import Axes
 
-from som_mc.conventions import INPUT
+from som_mc.conventions import INPUT, TOTAL
 from som_mc.present.locale import format_number
 from som_mc.present.plots._format import number_format
 from som_mc.present.plots._names import input_unit, is_share, short_input
@@ -35,7 +35,7 @@ def _binned_means(x: np.ndarray, y: np.ndarray, bins: int) -> tuple[np.ndarray, 
 def pv_vs_input(
     ds: xr.Dataset,
     input: str | None = None,  # shadows the builtin, but "input" is the dim's name everywhere
-    actor: str = "total",
+    actor: str = TOTAL,
     ax: Axes | None = None,
     lang: str = "en",
     max_points: int = 3000,

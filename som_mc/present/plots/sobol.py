@@ -6,7 +6,7 @@ import numpy as np
 import xarray as xr
 from matplotlib.axes import Axes
 
-from som_mc.conventions import INPUT
+from som_mc.conventions import INPUT, TOTAL
 from som_mc.errors import InputError
 from som_mc.present.plots._bars import bottom_legend, input_rows, no_variation
 from som_mc.present.plots._format import number_format
@@ -33,7 +33,7 @@ def _interval(ds: xr.Dataset, key: str, output: str, n: int) -> np.ndarray:
 
 def sobol_plot(
     sobol_ds: xr.Dataset,
-    output: str = "total",
+    output: str = TOTAL,
     ax: Axes | None = None,
     lang: str = "en",
     max_inputs: int = 10,

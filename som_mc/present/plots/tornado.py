@@ -9,7 +9,7 @@ from matplotlib.axes import Axes
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from som_mc.conventions import INPUT
+from som_mc.conventions import INPUT, QUANTILE, TOTAL
 from som_mc.errors import InputError
 from som_mc.present.locale import format_number
 from som_mc.present.plots._bars import bottom_legend, input_rows, no_variation
@@ -26,7 +26,7 @@ HIGH_COLOR = "#0072B2"  # blue: the input at its high quantile
 
 def tornado_plot(
     tornado_ds: xr.Dataset,
-    output: str = "total",
+    output: str = TOTAL,
     ax: Axes | None = None,
     lang: str = "en",
     max_inputs: int = 10,
@@ -74,9 +74,9 @@ def tornado_plot(
     moving = np.flatnonzero(swing > 0)
     order = moving[np.argsort(-swing[moving], kind="stable")]
     shown = order[:max_inputs]
-    low_q, high_q = (float(q) for q in pv["quantile"].values)
-    low = pv.isel({INPUT: shown, "quantile": 0}).values
-    high = pv.isel({INPUT: shown, "quantile": 1}).values
+    low_q, high_q = (float(q) for q in pv[QUANTILE].values)
+    low = pv.isel({INPUT: shown, QUANTILE: 0}).values
+    high = pv.isel({INPUT: shown, QUANTILE: 1}).values
     scale = money_scale(low, high, base)
     names = [str(n) for n in pv[INPUT].values[shown]]
 

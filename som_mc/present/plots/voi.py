@@ -6,7 +6,7 @@ import numpy as np
 import xarray as xr
 from matplotlib.axes import Axes
 
-from som_mc.conventions import INPUT
+from som_mc.conventions import INPUT, TOTAL
 from som_mc.errors import InputError
 from som_mc.present.locale import format_money, format_number
 from som_mc.present.plots._bars import bottom_legend, input_rows, no_variation
@@ -20,7 +20,7 @@ __all__ = ["evppi_plot"]
 
 def evppi_plot(
     voi_ds: xr.Dataset,
-    output: str = "total",
+    output: str = TOTAL,
     ax: Axes | None = None,
     lang: str = "en",
     max_inputs: int = 10,

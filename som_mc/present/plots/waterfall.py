@@ -6,7 +6,7 @@ import numpy as np
 import xarray as xr
 from matplotlib.axes import Axes
 
-from som_mc.conventions import DRAW, YEAR
+from som_mc.conventions import DRAW, TOTAL, YEAR
 from som_mc.errors import InputError
 from som_mc.present.locale import format_number
 from som_mc.present.plots._format import number_format
@@ -48,7 +48,7 @@ def _steps(ds: xr.Dataset, actor: str) -> tuple[float, np.ndarray, float, bool]:
 
 
 def consequence_waterfall(
-    ds: xr.Dataset, actor: str = "total", ax: Axes | None = None, lang: str = "en"
+    ds: xr.Dataset, actor: str = TOTAL, ax: Axes | None = None, lang: str = "en"
 ) -> Axes:
     """Waterfall of the net result: the costs down from zero, then each consequence's gain
     (largest first), ending in the net result.

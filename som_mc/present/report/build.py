@@ -15,7 +15,7 @@ import xarray as xr
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from som_mc.analysis.sensitivity import sobol, switching_values, tornado, value_of_information
-from som_mc.conventions import ACTORS
+from som_mc.conventions import ACTOR, ACTORS, ACTORS_AND_TOTAL, INPUT, SUBGROUP, TOTAL, YEAR
 from som_mc.errors import InputError
 from som_mc.inputs.case.load import Case, load_case
 from som_mc.io import ResultExistsError, atomic_write
@@ -131,24 +131,24 @@ def _context(data: ReportData, lang: str) -> dict[str, Any]:
     def year(x: float) -> str:
         return t["never"] if not np.isfinite(x) else f"{x:.0f}"
 
-    actors = [*ACTORS, "total"]
-    actor_names = {a: t[a] for a in ACTORS} | {"total": t["total"]}
-    net_total = det.net.sum("actor")
-    cum_total = det["cumulative"].sum("actor")
+    actors = list(ACTORS_AND_TOTAL)
+    actor_names = {a: t[a] for a in ACTORS_AND_TOTAL}
+    net_total = det.net.sum(ACTOR)
+    cum_total = det["cumulative"].sum(ACTOR)
     det_rows = [
         [str(int(y))]
         + [num(det.net.sel(year=y, actor=a)) for a in ACTORS]
         + [num(net_total.sel(year=y)), num(cum_total.sel(year=y))]
         for y in det.year.values
     ]
-    gains = det.gain_by_consequence.sum("year")
+    gains = det.gain_by_consequence.sum(YEAR)
     cons_rows = [
         [str(c), str(det.area.sel(consequence=c).item())]
         + [num(gains.sel(consequence=c, actor=a)) for a in ACTORS]
         + [num(gains.sel(consequence=c).sum())]
         for c in det.consequence.values
     ]
-    costs = det.cost.sum("year")
+    costs = det.cost.sum(YEAR)
     cons_rows.append(
         [t["cost_line"], ""]
         + [num(0.0 - float(costs.sel(actor=a))) for a in ACTORS]
@@ -254,7 +254,7 @@ def _input_rows(case: Case, lang: str) -> list[dict[str, Any]]:
 def _sobol_rows(ds: xr.Dataset | None, lang: str) -> list[list[str]]:
     if ds is None:
         return []
-    total = ds.sel(output="total")
+    total = ds.sel(output=TOTAL)
     order = total.ST.fillna(-1).argsort().values[::-1]
     rows = []
     for i in order:
@@ -276,7 +276,7 @@ def _switching_rows(ds: xr.Dataset | None, lang: str, names: dict) -> list[list[
         return []
     t = TEXTS[lang]
     rows = []
-    for i in range(ds.sizes["input"]):
+    for i in range(ds.sizes[INPUT]):
         r = ds.isel(input=i)
         cells = [
             t["never"]
@@ -284,7 +284,7 @@ def _switching_rows(ds: xr.Dataset | None, lang: str, names: dict) -> list[list[
             else format_percent(float(v), lang)
             if str(r.input.item()).startswith("success.")
             else format_number(float(v), lang, 4)
-            for v in r.switching_value.sel(output=["total", *ACTORS]).values
+            for v in r.switching_value.sel(output=[TOTAL, *ACTORS]).values
         ]
         now = float(r.base_value)
         rows.append([str(r.input.item()), format_percent(now, lang), *cells])
@@ -294,8 +294,8 @@ def _switching_rows(ds: xr.Dataset | None, lang: str, names: dict) -> list[list[
 def _voi(ds: xr.Dataset | None, lang: str, names: dict) -> dict[str, Any] | None:
     if ds is None:
         return None
-    outputs = ["total", *ACTORS]
-    order = ds.evppi.sel(output="total").argsort().values[::-1][:12]
+    outputs = [TOTAL, *ACTORS]
+    order = ds.evppi.sel(output=TOTAL).argsort().values[::-1][:12]
     return {
         "head": [TEXTS[lang]["input"], *[names[o] for o in outputs]],
         "evpi": [format_money(float(ds.evpi.sel(output=o)), lang) for o in outputs],
@@ -325,8 +325,8 @@ def _figures(data: ReportData, lang: str) -> dict[str, str]:
         ("break_even", lambda ax: plots.break_even_distribution(res, ax=ax, lang=lang)),
         ("convergence", lambda ax: plots.convergence(res, ax=ax, lang=lang)),
     ]
-    if "subgroup" in res.dims:
-        jobs.append(("subgroups", lambda ax: plots.parts_plot(res, "subgroup", ax=ax, lang=lang)))
+    if SUBGROUP in res.dims:
+        jobs.append(("subgroups", lambda ax: plots.parts_plot(res, SUBGROUP, ax=ax, lang=lang)))
     rate = next((n for n in ("success.rate", "success.gross_rate") if n in res.input.values), None)
     if rate is not None:
         jobs.append(("rate", lambda ax: plots.pv_vs_input(res, input=rate, ax=ax, lang=lang)))

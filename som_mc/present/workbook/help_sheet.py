@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from openpyxl.worksheet.worksheet import Worksheet
 
-from som_mc.conventions import AREAS, CONSEQUENCE_KINDS, COST_TYPES
+from som_mc.conventions import ACTORS, AREAS, CONSEQUENCE_KINDS, COST_TYPES
 from som_mc.inputs.distributions import FAMILIES
 from som_mc.inputs.workbook.case_layout import (
     CASE,
@@ -186,7 +186,7 @@ def write_help(ws: Worksheet) -> None:
     w.header("column", "value", "", "meaning")
     for value in COST_TYPES:
         w.line("type (Costs)", value, "", _TYPES[value])
-    for actor in ("kommune", "region", "stat"):
+    for actor in ACTORS:
         w.line("actor (Costs); price_<actor> (Consequences)", actor)
     for area, danish in AREAS.items():
         w.line("area (Consequences)", area, "", danish)

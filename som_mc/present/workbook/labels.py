@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from som_mc.conventions import TOTAL
 from som_mc.errors import InputError
 from som_mc.present.locale import LANGUAGES
 
@@ -130,7 +131,7 @@ class Labels:
 
     def actor(self, name: str) -> str:
         """An actor's name; ``total`` is translated, the actors are Danish words already."""
-        return self("total") if name == "total" else name
+        return self("total") if name == TOTAL else name
 
     def sheet(self, key: str) -> str:
         """The sheet name of a sensitivity analysis (or of ``key`` itself, made valid)."""

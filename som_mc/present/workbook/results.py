@@ -19,7 +19,18 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from som_mc.conventions import ACTOR, ACTORS, CONSEQUENCE, DRAW, INPUT, YEAR
+from som_mc.checks import is_number, is_whole_number, whole_number
+from som_mc.conventions import (
+    ACTOR,
+    ACTORS,
+    ACTORS_AND_TOTAL,
+    CONSEQUENCE,
+    DRAW,
+    INPUT,
+    QUANTILE,
+    TOTAL,
+    YEAR,
+)
 from som_mc.errors import InputError
 from som_mc.inputs.workbook.cells import put
 from som_mc.present.locale import format_number, format_percent
@@ -44,7 +55,7 @@ YEARS = "0.0"
 PERSONS = "#,##0.0"
 _WARN = Font(bold=True, color="C00000")
 #: Dims of a sensitivity variable that become columns; the others become rows.
-_COLUMN_DIMS = ("ci_bound", "quantile")
+_COLUMN_DIMS = ("ci_bound", QUANTILE)
 _ROW_DIM_ORDER = ("output", INPUT, "input_b", YEAR)
 #: Widths of the row-label columns: input names run to 60 characters and more.
 _DIM_WIDTHS = {"output": 11.0, INPUT: 56.0, "input_b": 56.0, YEAR: 8.0}
@@ -117,8 +128,7 @@ def write_results_xlsx(
     """
     path = check_xlsx_path(path)
     text = labels(lang)
-    if isinstance(max_draws, bool) or not isinstance(max_draws, int) or max_draws < 1:
-        raise InputError("max_draws", f"{max_draws!r} is not allowed; a whole number >= 1")
+    max_draws = whole_number(max_draws, "max_draws", minimum=1)
     sensitivity = dict(sensitivity or {})
     if results is None and deterministic is None and summary is None and not sensitivity:
         raise InputError(
@@ -151,7 +161,7 @@ def _number(value: Any) -> float | int | None:
     """A finite number for a cell, or None (an empty cell) for NaN and infinity."""
     if isinstance(value, np.generic) or (isinstance(value, np.ndarray) and value.ndim == 0):
         value = value.item()
-    if isinstance(value, bool) or not isinstance(value, int | float):
+    if not is_number(value):
         return None
     if isinstance(value, float) and not math.isfinite(value):
         return None
@@ -222,8 +232,8 @@ def _som_table(ws: Worksheet, ds: xr.Dataset, text: Labels) -> None:
         if item not in ds:
             continue
         table = ds[item].transpose(YEAR, ACTOR)
-        for actor in [*ACTORS, "total"]:
-            values = table.sum(ACTOR).values if actor == "total" else table.sel(actor=actor).values
+        for actor in ACTORS_AND_TOTAL:
+            values = table.sum(ACTOR).values if actor == TOTAL else table.sel(actor=actor).values
             put(ws, row, 1, text(item)).font = BOLD if actor == ACTORS[0] else Font()
             put(ws, row, 2, text.actor(actor))
             for j, value in enumerate(values):
@@ -234,9 +244,9 @@ def _som_table(ws: Worksheet, ds: xr.Dataset, text: Labels) -> None:
         row += 1
     _header(ws, row, ["", text("actor"), text("present_value"), text("break_even_year")])
     row += 1
-    for actor in [*ACTORS, "total"]:
+    for actor in ACTORS_AND_TOTAL:
         put(ws, row, 2, text.actor(actor))
-        if actor == "total":
+        if actor == TOTAL:
             pv = float(ds["present_value"].sum())
             be = ds["break_even_year"].values if "break_even_year" in ds else None
         else:
@@ -260,9 +270,9 @@ def _som_table(ws: Worksheet, ds: xr.Dataset, text: Labels) -> None:
         areas = ds.get("area")
         for k, key in enumerate(ds[CONSEQUENCE].values):
             label = str(labels_.values[k]) if labels_ is not None else str(key)
-            for actor in [*ACTORS, "total"]:
+            for actor in ACTORS_AND_TOTAL:
                 one = gains.isel({CONSEQUENCE: k})
-                values = one.sum(ACTOR).values if actor == "total" else one.sel(actor=actor).values
+                values = one.sum(ACTOR).values if actor == TOTAL else one.sel(actor=actor).values
                 put(ws, row, 1, label)
                 put(ws, row, 2, str(areas.values[k]) if areas is not None else "")
                 put(ws, row, 3, text.actor(actor))
@@ -380,7 +390,7 @@ def _long_table(
             for dim, coord in sel.items():
                 header += " " + (
                     text("at_quantile", q=format_percent(float(coord), text.lang, 0))
-                    if dim == "quantile"
+                    if dim == QUANTILE
                     else text(str(coord))
                 )
             columns.append((name, sel, header))
@@ -461,7 +471,7 @@ def _attr(ws: Worksheet, row: int, column: int, value: Any) -> int:
     value = value.item() if isinstance(value, np.generic) else value
     if isinstance(value, np.ndarray):
         value = ", ".join(str(v) for v in value.tolist())
-    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > 2**53:
+    if is_whole_number(value) and abs(value) > 2**53:
         value = str(value)  # a 63-bit seed: Excel keeps 15 digits of a number, text keeps all
     if isinstance(value, str) and "\n" in value:
         lines = value.splitlines() or [""]

@@ -14,6 +14,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from som_mc.checks import is_number, is_whole_number
 from som_mc.conventions import ACTORS
 from som_mc.errors import InputError
 from som_mc.inputs.workbook.case_layout import (
@@ -254,7 +255,7 @@ def _cell_value(value: Any, field: Field, where: str) -> Any:
     if kind in ("text", "word", "enum"):
         ok = isinstance(value, str)
     elif kind == "whole":
-        ok = isinstance(value, int) and not isinstance(value, bool)
+        ok = is_whole_number(value)
     elif kind == "bool":
         ok = isinstance(value, bool)
     elif kind == "rate" and value == "fm2021":
@@ -265,9 +266,7 @@ def _cell_value(value: Any, field: Field, where: str) -> Any:
         except TypeError as err:
             raise InputError(where, f"cannot be put in a cell: {err}") from None
     elif kind == "years":
-        ok = isinstance(value, list) and all(
-            isinstance(v, int) and not isinstance(v, bool) for v in value
-        )
+        ok = isinstance(value, list) and all(is_whole_number(v) for v in value)
         if ok and len(value) == 1:
             return value[0]  # a number cell, as one year is typed
         if ok:
@@ -453,7 +452,7 @@ def _correlation_sheet(ws: Worksheet, blocks: list[dict]) -> None:
             put(ws, row, 2 + j, name)
             put(ws, row + 1 + j, 1, name).font = BOLD
             for k, value in enumerate(matrix[j]):
-                if isinstance(value, bool) or not isinstance(value, int | float):
+                if not is_number(value):
                     raise InputError(f"{where}.spearman[{j}][{k}]", f"{value!r} is not a number")
                 put(ws, row + 1 + j, 2 + k, value)
         row += len(names) + 2

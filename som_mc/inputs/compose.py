@@ -9,17 +9,13 @@ name different distributions, each keeps its own under its part's name, and a no
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
 
-from som_mc.conventions import BLOCK_SIZE
 from som_mc.errors import InputError
 from som_mc.inputs.case.inputs import InputSet
 from som_mc.inputs.case.load import Case
-from som_mc.model.design import Design, n_blocks, to_inputs
-from som_mc.model.layout import Layout, build_layout
 
 __all__ = ["Composition", "compose"]
 
@@ -47,42 +43,10 @@ class Composition:
     inputs: InputSet
     notes: tuple[str, ...]
 
-    def provenance(self) -> dict[str, object]:
-        """What the parts' cases say about their sources, for the report and the console."""
-        from som_mc.pipeline.results import illustrative_items, provenance
-
-        items = [f"{n}: {i}" for n, c in zip(self.names, self.cases, strict=True)
-                 for i in illustrative_items(c)]  # fmt: skip
-        rates = {str(provenance(c)["discount_rate"]) for c in self.cases}
-        return {
-            "discount_rate": rates.pop() if len(rates) == 1 else "differs by part",
-            "uses_illustrative_values": int(bool(items)),
-            "illustrative_items": "; ".join(items),
-            "knowledge_notes": "\n".join(n for c in self.cases for n in c.notes),
-            "case_sha256": ", ".join(c.sha256 for c in self.cases),
-        }
-
-    def blocks(
-        self, draws: int, seed: int, design: str
-    ) -> Iterator[tuple[int, int, int, np.ndarray]]:
-        """The blocks of a run on the shared inputs: ``(b, lo, hi, x)``, ``x`` the sampled
-        values of draws ``lo`` to ``hi`` (the same draws for every part)."""
-        dists = self.inputs.uncertain_dists
-        plan = Design(design, draws, len(dists), seed)
-        for b in range(n_blocks(draws)):
-            lo, hi = b * BLOCK_SIZE, min((b + 1) * BLOCK_SIZE, draws)
-            yield b, lo, hi, to_inputs(plan.block(b), dists, self.inputs.correlation)
-
-    def layouts(self) -> list[Layout]:
-        """One layout per part, indexing the shared input set."""
-        out = []
-        for name, case in zip(self.names, self.cases, strict=True):
-            if case.model.subgroup:
-                raise InputError(
-                    f"{name}", "a case with subgroups cannot be part of a course or portfolio yet"
-                )
-            out.append(build_layout(case, self.inputs, prefixes=(f"{name}.",)))
-        return out
+    @property
+    def parts(self) -> dict[str, Case]:
+        """The cases by part name."""
+        return dict(zip(self.names, self.cases, strict=True))
 
 
 def compose(parts: dict[str, Case]) -> Composition:

@@ -1,0 +1,183 @@
+"""Where the blocks of a plan are computed: local threads or a dask cluster, into a reducer.
+
+:func:`execute` is the one path of every run (a case, a course, a portfolio, a batch row):
+plan → executor → reducer. The reducer keeps every draw (:class:`Collect`) or only summaries
+(:class:`Stream`, memory flat in draws); the numbers do not depend on the executor, the
+number of threads or the chunks, because a block's numbers depend on its index only and the
+reducers place or combine blocks by index.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import numpy as np
+
+from som_mc.checks import whole_number
+from som_mc.conventions import BLOCK_SIZE
+from som_mc.pipeline.plan import BlockPlan
+
+__all__ = ["Collect", "ProgressCallback", "Stream", "default_threads", "execute"]
+
+#: Called after each finished block with (draws done, draws in all).
+ProgressCallback = Callable[[int, int], None]
+
+
+class Collect:
+    """Keeps every draw: each output of the blocks in one array with a row per draw."""
+
+    def __init__(self, plan: BlockPlan) -> None:
+        self.plan = plan
+        self.arrays: dict[str, np.ndarray] = {}
+
+    def add(self, b: int, out: dict[str, np.ndarray]) -> None:
+        """Put block ``b``'s rows in place (arrays are made at the first block's shapes)."""
+        lo, hi = self.plan.bounds(b)
+        for key, value in out.items():
+            if key not in self.arrays:
+                self.arrays[key] = np.empty((self.plan.draws, *value.shape[1:]), value.dtype)
+            self.arrays[key][lo:hi] = value
+
+
+class Stream:
+    """Keeps summaries only: the plan's accumulator (:meth:`BlockPlan.new_summary`)."""
+
+    def __init__(self, plan: BlockPlan) -> None:
+        self.summary = plan.new_summary()
+
+    def add(self, b: int, out: dict[str, np.ndarray]) -> None:
+        """Add block ``b`` to the summaries."""
+        self.summary.add(b, out)
+
+    def merge(self, other: Any) -> None:
+        """Merge the summary of some blocks computed elsewhere (a dask task)."""
+        self.summary.merge(other)
+
+
+def default_threads() -> int:
+    """numba's thread count (``NUMBA_NUM_THREADS``), the default of a run's threads."""
+    import numba
+
+    return int(numba.config.NUMBA_NUM_THREADS)
+
+
+def execute(
+    plan: BlockPlan,
+    *,
+    summary_only: bool = False,
+    threads: int | None = None,
+    client: Any = None,
+    chunk_draws: int | None = None,
+    progress: ProgressCallback | None = None,
+) -> tuple[Collect | Stream, dict[str, object]]:
+    """Compute every block of ``plan`` into a reducer.
+
+    Parameters
+    ----------
+    plan : BlockPlan
+        What to compute.
+    summary_only : bool
+        Keep summaries (:class:`Stream`) rather than every draw (:class:`Collect`).
+    threads : int, optional
+        Local threads; default :func:`default_threads`.
+    client : dask.distributed.Client, optional
+        Compute on this cluster instead.
+    chunk_draws : int, optional
+        Draws per dask task, rounded up to whole blocks; default about four tasks per worker
+        thread. It does not change the numbers.
+    progress : callable, optional
+        Called with (draws done, draws in all).
+
+    Returns
+    -------
+    (Collect or Stream, dict)
+        The reducer, and the attributes of how the run was made (``threads``, and
+        ``dask_workers`` on a cluster).
+    """
+    reducer: Collect | Stream = Stream(plan) if summary_only else Collect(plan)
+    if client is not None:
+        workers = _run_on_dask(client, plan, reducer, summary_only, chunk_draws, progress)
+        return reducer, {"threads": 0, "dask_workers": workers}
+    threads = threads or default_threads()
+    done = 0
+    for b, out in _blocks_on_threads(plan, threads):
+        reducer.add(b, out)
+        done += out["inputs"].shape[0]
+        if progress is not None:
+            progress(done, plan.draws)
+    return reducer, {"threads": threads}
+
+
+def _blocks_on_threads(plan: BlockPlan, threads: int) -> Iterator[tuple[int, dict]]:
+    """Blocks in order, computed on ``threads`` threads with a bounded queue: at most
+    ``2 * threads`` finished blocks wait, so memory stays flat whatever the draws."""
+    with ThreadPoolExecutor(max_workers=threads) as pool:
+        pending: deque = deque()
+        for b in range(plan.n_blocks):
+            pending.append((b, pool.submit(plan.compute, b)))
+            if len(pending) >= 2 * threads:
+                first, future = pending.popleft()
+                yield first, future.result()
+        while pending:
+            first, future = pending.popleft()
+            yield first, future.result()
+
+
+def _run_on_dask(
+    client: Any,
+    plan: BlockPlan,
+    reducer: Collect | Stream,
+    summary_only: bool,
+    chunk_draws: int | None,
+    progress: ProgressCallback | None,
+) -> int:
+    """Compute the plan's blocks on a dask cluster, chunk by chunk, into ``reducer``.
+
+    Returns the number of workers. The chunks only group whole blocks, so the numbers do not
+    depend on them; summaries merge exactly (integer counts, per-block sums combined in block
+    order), and kept draws go to their own rows.
+    """
+    from dask.distributed import as_completed
+
+    workers = client.scheduler_info().get("workers", {})
+    slots = max(1, sum(int(w.get("nthreads", 1)) for w in workers.values()))
+    if chunk_draws is None:
+        blocks_per_chunk = max(1, -(-plan.n_blocks // (4 * slots)))
+    else:
+        blocks_per_chunk = -(-whole_number(chunk_draws, "chunk_draws", minimum=1) // BLOCK_SIZE)
+    chunks = [
+        list(range(lo, min(lo + blocks_per_chunk, plan.n_blocks)))
+        for lo in range(0, plan.n_blocks, blocks_per_chunk)
+    ]
+    plan_future = client.scatter(plan, broadcast=True)
+    task = _chunk_summary if summary_only else _chunk_blocks
+    futures = [client.submit(task, plan_future, chunk, pure=False) for chunk in chunks]
+    done = 0
+    for future in as_completed(futures):
+        result = future.result()
+        if summary_only:
+            reducer.merge(result)
+        else:
+            for b, out in result:
+                reducer.add(b, out)
+        done += sum(plan.bounds(b)[1] - plan.bounds(b)[0] for b in chunks[futures.index(future)])
+        future.release()
+        if progress is not None:
+            progress(done, plan.draws)
+    return len(workers)
+
+
+def _chunk_blocks(plan: BlockPlan, blocks: list[int]) -> list[tuple[int, dict]]:
+    """A dask task: the outputs of some blocks, every draw kept."""
+    return [(b, plan.compute(b)) for b in blocks]
+
+
+def _chunk_summary(plan: BlockPlan, blocks: list[int]) -> Any:
+    """A dask task: the summary of some blocks."""
+    summary = plan.new_summary()
+    for b in blocks:
+        summary.add(b, plan.compute(b))
+    return summary
