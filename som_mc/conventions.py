@@ -69,6 +69,7 @@ QUANTILE = "quantile"
 SUBGROUP = "subgroup"
 STEP = "step"
 OPTION = "option"
+STAGE = "stage"  # a follow-up's prior and posterior
 
 
 # --------------------------------------------------------------------------------------------

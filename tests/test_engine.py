@@ -142,9 +142,21 @@ def test_cohort_persistence_thins_binomially() -> None:
     _within_se(ds.net.sel(actor="stat"), xr.DataArray(20 * 0.7 ** np.arange(4), dims="year"))
 
 
+def _spearman_se(rho: np.ndarray | float, n: int) -> np.ndarray | float:
+    """Standard error of a sample Spearman correlation, (1 - rho²) sqrt((1 + rho²/2) / (n - 3)):
+    the delta method on Fisher's z with the variance of Bonett & Wright (2000), Psychometrika
+    65(1):23-28. For independent draws; a Latin hypercube does not increase the variance of a
+    smooth function of sample means, asymptotically (Stein 1987, Technometrics 29:143-151)."""
+    return (1.0 - np.square(rho)) * np.sqrt((1.0 + np.square(rho) / 2.0) / (n - 3))
+
+
 def test_copula_gives_requested_spearman() -> None:
     """A Gaussian copula with Pearson r = 2 sin(pi rho_s / 6) has Spearman rho_s (Kruskal
-    1958); at 20,000 draws the sample Spearman correlation is within 0.02 of the request."""
+    1958): at 100,000 draws each sample Spearman correlation is within 0.02 of the request and
+    within 4 standard errors of it (_spearman_se), and an input outside the block is
+    uncorrelated within 4 standard errors of 0. The check has power: a copula taking the
+    Spearman matrix as its Pearson matrix gives rho_s = (6/pi) arcsin(0.3) = 0.582 for the 0.6
+    pair, 0.018 off, which 0.02 alone would accept but is 8 standard errors here."""
     case = copy.deepcopy(LINEAR_CASE)
     names = [
         "success.rate",
@@ -153,12 +165,18 @@ def test_copula_gives_requested_spearman() -> None:
     ]
     target = np.array([[1.0, 0.6, -0.3], [0.6, 1.0, 0.2], [-0.3, 0.2, 1.0]])
     case["correlation"] = [{"inputs": names, "spearman": target.tolist()}]
-    ds = run(case, draws=20_000, seed=8, design="lhs")
+    n = 100_000
+    ds = run(case, draws=n, seed=8, design="lhs")
     sample = ds.inputs.sel(input=names).values
     rho = stats.spearmanr(sample).statistic
     np.testing.assert_allclose(rho, target, atol=0.02)
+    off = ~np.eye(3, dtype=bool)
+    z = np.abs(rho - target)[off] / _spearman_se(target[off], n)
+    assert np.all(z < 4), z
     other = ds.inputs.sel(input="intake.participants[0]").values
-    assert abs(stats.spearmanr(sample[:, 0], other).statistic) < 0.02
+    independent = stats.spearmanr(sample[:, 0], other).statistic
+    assert abs(independent) < 0.02
+    assert abs(independent) < 4 * _spearman_se(0.0, n)
 
 
 def test_same_seed_same_dataset_on_one_or_two_threads() -> None:

@@ -77,10 +77,14 @@ def _violations() -> list[str]:
         package = module if path.name == "__init__.py" else module.rsplit(".", 1)[0]
         for line, target, names in _imports(module, path):
             if target == "som_mc":
-                private = [n for n in names if n.startswith("_")]
-                if set(names) - {"__version__", *private} and not names == ["_aliases"]:
-                    problems.append(f"{where}:{line}: imports the facade som_mc; name the module")
-                continue
+                # ``from som_mc import checks`` names a module; anything else is the facade.
+                facade = [n for n in names if n not in (*LAYERS[0], *RANK)]
+                if facade:
+                    problems.append(f"{where}:{line}: imports {facade} from the facade som_mc")
+                names = [n for n in names if n not in LAYERS[0]]
+                target = "som_mc." + names[0] if names else target
+                if not names:
+                    continue
             layer = _layer(target)
             if layer is not None and layer > own:
                 problems.append(f"{where}:{line}: {module} imports {target}, a layer above")

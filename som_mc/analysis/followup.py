@@ -39,7 +39,7 @@ from scipy import special
 
 from som_mc.checks import is_whole_number
 from som_mc.checks import seed as check_seed
-from som_mc.conventions import ACTOR, INPUT, TOTAL
+from som_mc.conventions import ACTOR, INPUT, STAGE, TOTAL
 from som_mc.errors import InputError
 from som_mc.inputs.case.inputs import collect_inputs
 from som_mc.inputs.case.load import Case, load_case
@@ -47,15 +47,12 @@ from som_mc.inputs.distributions import Beta, Distribution
 
 __all__ = [
     "ESS_WARNING",
-    "STAGE",
     "LowEffectiveSampleSize",
     "parse_observed",
     "posterior_case",
     "update",
 ]
 
-#: The dim of an update's Dataset that holds ``prior`` and ``posterior``.
-STAGE = "stage"
 
 #: Below this effective sample size, importance reweighting warns.
 ESS_WARNING = 1000

@@ -8,16 +8,21 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from pathlib import Path
 
+from som_mc.cli.common import (
+    EXIT_USER_ERROR,
+    add_case_args,
+    ask_overwrite,
+    case_path,
+    connect,
+    progress_bar,
+)
 from som_mc.conventions import DESIGNS, MODES
 from som_mc.errors import SomMcError
 
-__all__ = ["main"]
-
-EXIT_USER_ERROR = 2
+__all__ = ["EXIT_USER_ERROR", "main"]
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -28,7 +33,7 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     run = sub.add_parser("run", help="simulate a case and print its summary")
-    _case_args(run)
+    add_case_args(run)
     run.add_argument("--draws", type=int, default=10_000, help="Monte Carlo draws (default 10000)")
     run.add_argument("--seed", type=int, default=None, help="seed; random and recorded if omitted")
     run.add_argument("--mode", choices=MODES, default="expected", help="expected or cohort")
@@ -58,7 +63,7 @@ def _parser() -> argparse.ArgumentParser:
     sens = sub.add_parser(
         "sensitivity", help="which input drives the result, and which is worth knowing better"
     )
-    _case_args(sens)
+    add_case_args(sens)
     sens.add_argument(
         "--methods",
         default="sobol,tornado,switching,voi",
@@ -102,7 +107,7 @@ def _parser() -> argparse.ArgumentParser:
     sens.add_argument("--quiet", action="store_true", help="no progress display")
 
     report = sub.add_parser("report", help="write an HTML report (and Excel) for a committee")
-    _case_args(report)
+    add_case_args(report)
     report.add_argument("--out", type=Path, default=Path("report"), help="folder (default report/)")
     report.add_argument("--lang", choices=("da", "en"), default="da", help="language (default da)")
     report.add_argument("--draws", type=int, default=10_000, help="Monte Carlo draws")
@@ -125,9 +130,9 @@ def _parser() -> argparse.ArgumentParser:
 
     add_update_parser(sub)
     inputs = sub.add_parser("inputs", help="list a case's inputs and their distributions")
-    _case_args(inputs)
+    add_case_args(inputs)
     check = sub.add_parser("check", help="validate a case file and say what is wrong")
-    _case_args(check)
+    add_case_args(check)
     example = sub.add_parser("example", help="print a shipped example case (or list them)")
     example.add_argument("name", nargs="?", help="example name; omit to list")
 
@@ -148,56 +153,6 @@ def _parser() -> argparse.ArgumentParser:
 
     add_parsers(sub)
     return parser
-
-
-@contextmanager
-def progress_bar(what: str, total: int, quiet: bool) -> Iterator[Callable[[int, int], None]]:
-    """A rich progress bar; yields the callback that moves it (done, total)."""
-    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
-
-    with Progress(
-        TextColumn(what),
-        BarColumn(),
-        TextColumn("{task.completed:,}/{task.total:,}"),
-        TimeRemainingColumn(),
-        transient=True,
-        disable=quiet,
-    ) as bar:
-        task = bar.add_task(what, total=total)
-        yield lambda done, _total: bar.update(task, completed=done)
-
-
-@contextmanager
-def connect(address: str | None) -> Iterator[object]:
-    """A dask client of the scheduler at ``address``, or None for local threads."""
-    if address is None:
-        yield None
-        return
-    try:
-        from dask.distributed import Client
-    except ImportError:
-        raise SomMcError("--scheduler needs dask.distributed: pip install 'som-mc[dask]'") from None
-    try:
-        client = Client(address, timeout=10)
-    except OSError as err:
-        raise SomMcError(f"--scheduler {address}: cannot connect ({err})") from None
-    with client:
-        yield client
-
-
-def _case_args(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("case", nargs="?", type=Path, help="case file (TOML or .xlsx)")
-    parser.add_argument("--example", help="use a shipped example case instead, e.g. cti")
-
-
-def _case_path(args: argparse.Namespace) -> Path:
-    from som_mc.inputs.examples import example_path
-
-    if args.example:
-        return example_path(args.example)
-    if args.case is None:
-        raise SomMcError("give a case file, or --example NAME (som-mc example lists them)")
-    return args.case
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -227,7 +182,9 @@ def _dispatch(args: argparse.Namespace) -> int:
         return 0
 
     if args.command == "knowledge":
-        return _knowledge(args)
+        from som_mc.cli.knowledge import run_knowledge
+
+        return run_knowledge(args)
     if args.command in ("course", "compare", "batch"):
         from som_mc.cli.multi import dispatch
 
@@ -238,12 +195,12 @@ def _dispatch(args: argparse.Namespace) -> int:
 
         source = example_path(args.example) if args.example else args.source
         if args.out.exists() and not args.force:
-            args.force = _ask_overwrite(args.out)
+            args.force = ask_overwrite(args.out)
         path = write_template(args.out, source, overwrite=args.force)
         print(f"Workbook written to {path}; fill it in and run: som-mc run {path}")
         return 0
 
-    path = _case_path(args)
+    path = case_path(args)
     case = load_case(path)
     if args.command == "check":
         n = len(case.inputs.uncertain)
@@ -254,9 +211,13 @@ def _dispatch(args: argparse.Namespace) -> int:
         return 0
 
     if args.command == "sensitivity":
-        return _sensitivity(case, path, args)
+        from som_mc.cli.sensitivity import run_sensitivity
+
+        return run_sensitivity(case, path, args)
     if args.command == "report":
-        return _report(case, args)
+        from som_mc.cli.report import run_report
+
+        return run_report(case, args)
     if args.command == "update":
         from som_mc.cli.update import run_update
 
@@ -270,7 +231,7 @@ def _dispatch(args: argparse.Namespace) -> int:
     default_out = None if args.deterministic else Path(f"{path.stem}.nc")
     out = None if args.no_save else (args.out or default_out)
     if out is not None and out.exists() and not args.force:
-        args.force = _ask_overwrite(out)  # ask before the run, not after it
+        args.force = ask_overwrite(out)  # ask before the run, not after it
     if args.deterministic:
         ds = deterministic(case)
         print_deterministic(ds)
@@ -280,160 +241,6 @@ def _dispatch(args: argparse.Namespace) -> int:
     if out is not None:
         print(f"Results written to {write_netcdf(ds, out, overwrite=args.force)}")
     return 0
-
-
-def _sensitivity(case, path: Path, args: argparse.Namespace) -> int:
-    import xarray as xr
-    from rich.console import Console
-
-    from som_mc.analysis.sensitivity.analysis import sobol, value_of_information
-    from som_mc.analysis.sensitivity.morris import morris
-    from som_mc.analysis.sensitivity.oneway import switching_values, tornado
-    from som_mc.io import write_netcdf
-    from som_mc.present.console import print_sensitivity
-
-    methods = [m.strip() for m in args.methods.split(",") if m.strip()]
-    known = ("sobol", "tornado", "switching", "voi", "morris")
-    for m in methods:
-        if m not in known:
-            raise SomMcError(f"--methods: '{m}' is not a method; allowed: {', '.join(known)}")
-    groups = _parse_groups(args.group) or args.groups
-    out = None if args.no_save else (args.out or Path(f"{path.stem}_sensitivity.nc"))
-    if out is not None and out.exists() and not args.force:
-        args.force = _ask_overwrite(out)
-    console = Console(stderr=True, quiet=args.quiet)
-    results: dict[str, xr.Dataset] = {}
-    with connect(args.scheduler) as client, console.status("") as status:
-        for method in methods:
-            status.update(f"{method} ...")
-            if method == "sobol":
-                results[method] = sobol(
-                    case,
-                    args.n,
-                    seed=args.seed,
-                    groups=groups,
-                    replicates=args.replicates,
-                    second_order=args.second_order,
-                    by_year=args.by_year,
-                    client=client,
-                )
-            elif method == "tornado":
-                results[method] = tornado(case)
-            elif method == "switching":
-                results[method] = switching_values(case, args.switch)
-            elif method == "voi":
-                results[method] = value_of_information(
-                    case,
-                    args.draws,
-                    seed=args.seed,
-                    groups=groups if groups is not None else "kind",
-                )
-            else:
-                results[method] = morris(case, trajectories=args.trajectories, seed=args.seed)
-    print_sensitivity(case, results)
-    if out is not None:
-        tree = xr.DataTree.from_dict({f"/{name}": ds for name, ds in results.items()})
-        print(f"Results written to {write_netcdf(tree, out, overwrite=args.force)}")
-    return 0
-
-
-def _report(case, args: argparse.Namespace) -> int:
-    from rich.console import Console
-
-    from som_mc.present.report import compute_report_data, write_report
-
-    html = args.out / f"report_{args.lang}.html"
-    xlsx = args.out / f"results_{args.lang}.xlsx"
-    for path in (html, *(() if args.no_excel else (xlsx,))):
-        if path.exists() and not args.force:
-            args.force = _ask_overwrite(path)  # True, or it raises
-    console = Console(stderr=True, quiet=args.quiet)
-    with console.status("") as status:
-        data = compute_report_data(
-            case,
-            draws=args.draws,
-            seed=args.seed,
-            mode=args.mode,
-            sobol_n=args.n,
-            progress=lambda step: status.update(f"{step} ..."),
-        )
-        status.update("writing")
-        path = write_report(case, args.out, lang=args.lang, overwrite=args.force, data=data)
-        print(f"Report written to {path}")
-        if not args.no_excel:
-            from som_mc.present.workbook import write_results_xlsx
-
-            book = write_results_xlsx(
-                xlsx,
-                results=data.results,
-                deterministic=data.det,
-                summary=data.summary,
-                sensitivity=data.sensitivity,
-                lang=args.lang,
-                overwrite=args.force,
-            )
-            print(f"Excel workbook written to {book}")
-    return 0
-
-
-def _parse_groups(specs: list[str]) -> dict[str, list[str]] | None:
-    groups: dict[str, list[str]] = {}
-    for spec in specs:
-        name, sep, patterns = spec.partition("=")
-        if not sep or not name.strip() or not patterns.strip():
-            raise SomMcError(f"--group: '{spec}' is not NAME=PATTERN[,PATTERN...]")
-        groups[name.strip()] = [p.strip() for p in patterns.split(",") if p.strip()]
-    return groups or None
-
-
-def _knowledge(args: argparse.Namespace) -> int:
-    from som_mc.inputs.knowledge import browse, load_knowledge
-    from som_mc.present.console import print_detail, print_rows
-
-    if args.kb_command == "validate":
-        from som_mc.inputs.case.check import validate_knowledge
-
-        problems = validate_knowledge(args.path, args.presets)
-        for problem in problems:
-            print(f"som-mc: {problem}", file=sys.stderr)
-        if problems:
-            print(f"som-mc: {len(problems)} problem(s) in the knowledge base", file=sys.stderr)
-            return EXIT_USER_ERROR
-        kb = load_knowledge(args.path, args.presets)
-        n_prices = sum(len(p) for p in kb.prices.values())
-        print(
-            f"knowledge base OK: {len(kb.figures)} sourced figures, {len(kb.consequences)} "
-            f"consequences, {n_prices} prices, {len(kb.rules)} rules, {len(kb.indices)} price "
-            f"indices, {len(kb.target_groups)} target groups, {len(kb.effects)} effect studies, "
-            f"{len(kb.presets)} presets; every example case loads"
-        )
-        return 0
-    kb = load_knowledge()
-    if args.kb_command == "list":
-        print_rows(*browse.rows(kb, args.kind), title=f"Knowledge base: {args.kind}")
-    elif args.kb_command == "show":
-        print_detail(args.key, browse.detail(kb, args.key))
-    else:
-        found = browse.search(kb, args.word)
-        if not found:
-            print(f"nothing in the knowledge base mentions '{args.word}'")
-            return 1
-        print_rows(["kind", "key", "about"], found, title=f"Entries mentioning '{args.word}'")
-    return 0
-
-
-def _ask_overwrite(path: Path) -> bool:
-    """Ask before replacing a result: True when the user says yes; otherwise (or without a
-    terminal to ask on) it raises :class:`ResultExistsError`."""
-    from som_mc.io import ResultExistsError
-
-    if sys.stdin is not None and sys.stdin.isatty():
-        answer = input(f"{path} exists. Replace it? [y/N] ").strip().lower()
-        if answer in ("y", "yes", "j", "ja"):
-            return True
-    raise ResultExistsError(
-        f"{path}: a result is already there; choose another --out, or --force to replace it"
-    )
 
 
 def _run_with_progress(case, args: argparse.Namespace):

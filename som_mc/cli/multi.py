@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.table import Table
 
+from som_mc.cli.common import ask_overwrite, connect, progress_bar, refuse_overwrite, write_plot
 from som_mc.conventions import ACTOR, DRAW, MODES, STEP
-from som_mc.present.console import _illustrative_note
+from som_mc.present.console import illustrative_note
 
 if TYPE_CHECKING:  # matplotlib loads only when a figure is asked for
-    from matplotlib.axes import Axes
+    pass
 
 __all__ = ["add_parsers", "dispatch"]
 
@@ -56,7 +56,7 @@ def dispatch(args: argparse.Namespace) -> int:
     if args.command == "course":
         from som_mc.pipeline.course import run_course
 
-        _refuse_overwrite(args.plot, args.force)
+        refuse_overwrite(args.plot, args.force)
         ds = run_course(_course_path(args), draws=args.draws, seed=args.seed, mode=args.mode)
         summary = summarize(ds)
         summary.attrs.update(design="random")
@@ -65,27 +65,26 @@ def dispatch(args: argparse.Namespace) -> int:
         if args.plot is not None:
             from som_mc.present.plots import parts_plot
 
-            written = _write_plot(lambda ax: parts_plot(ds, STEP, ax=ax), args.plot, args.force)
+            written = write_plot(lambda ax: parts_plot(ds, STEP, ax=ax), args.plot, args.force)
             console.print(f"Figure written to {written}")
         return 0
     if args.command == "compare":
         from som_mc.pipeline.portfolios import portfolio
 
-        _refuse_overwrite(args.plot, args.force)
+        refuse_overwrite(args.plot, args.force)
         ds = portfolio(_options(args.options), draws=args.draws, seed=args.seed, mode=args.mode)
         _comparison(console, ds)
         if args.plot is not None:
             from som_mc.present.plots import portfolio_plot
 
-            written = _write_plot(lambda ax: portfolio_plot(ds, ax=ax), args.plot, args.force)
+            written = write_plot(lambda ax: portfolio_plot(ds, ax=ax), args.plot, args.force)
             console.print(f"Figure written to {written}")
         return 0
-    from som_mc.cli.app import _ask_overwrite, connect, progress_bar
     from som_mc.io import write_netcdf
     from som_mc.pipeline.batch import read_batch, run_batch
 
     if args.out is not None and args.out.exists() and not args.force:
-        args.force = _ask_overwrite(args.out)
+        args.force = ask_overwrite(args.out)
     rows = read_batch(args.table)  # read first: its errors come before any run; the bar's total
     with connect(args.scheduler) as client, progress_bar("rows", len(rows), args.quiet) as tick:
         ds = run_batch(rows, args.draws, args.seed, args.mode, client=client, progress=tick)
@@ -107,44 +106,6 @@ def dispatch(args: argparse.Namespace) -> int:
     if args.out is not None:
         console.print(f"Summaries written to {write_netcdf(ds, args.out, overwrite=args.force)}")
     return 0
-
-
-#: The figure formats ``--plot`` writes, from the file's suffix.
-_PLOT_FORMATS = ("png", "pdf", "svg")
-
-
-def _refuse_overwrite(path: Path | None, force: bool) -> None:
-    """Stop before the run, not after it, when ``--plot`` would replace a file or names a
-    format that cannot be written."""
-    from som_mc.errors import SomMcError
-    from som_mc.io import ResultExistsError
-
-    if path is None:
-        return
-    if path.suffix.lstrip(".").lower() not in _PLOT_FORMATS:
-        raise SomMcError(f"--plot {path}: allowed suffixes: .{', .'.join(_PLOT_FORMATS)}")
-    if path.exists() and not force:
-        raise ResultExistsError(f"{path}: a file is already there; --force replaces it")
-
-
-def _write_plot(draw: Callable[[Axes], object], path: Path, force: bool) -> Path:
-    """Draw one plot on a new report-size figure and write it atomically; the format follows
-    the file's suffix (png, pdf, svg)."""
-    # A Figure without pyplot: no global state and no GUI backend in a command.
-    from matplotlib.figure import Figure
-
-    from som_mc.io import atomic_write
-    from som_mc.present.plots._style import FIGSIZE
-
-    fig = Figure(figsize=FIGSIZE, layout="constrained")
-    draw(fig.subplots())
-    fmt = path.suffix.lstrip(".").lower()
-    return atomic_write(
-        path,
-        lambda tmp: fig.savefig(tmp, format=fmt, dpi=150),
-        overwrite=force,
-        hint="--force replaces it",
-    )
 
 
 def _course_path(args: argparse.Namespace) -> Path:
@@ -206,4 +167,4 @@ def _comparison(console: Console, ds) -> None:
         "P(best): share of draws in which the option has the highest present value for that "
         "actor. Expected loss: mean shortfall from the best option of each draw."
     )
-    _illustrative_note(console, ds.attrs)
+    illustrative_note(console, ds.attrs)

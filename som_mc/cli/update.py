@@ -15,7 +15,7 @@ import tomllib
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from som_mc.conventions import DESIGNS, MODES
+from som_mc.conventions import DESIGNS, MODES, STAGE
 from som_mc.errors import SomMcError
 
 if TYPE_CHECKING:  # the parser is built on every command; the rest loads on use
@@ -24,8 +24,6 @@ if TYPE_CHECKING:  # the parser is built on every command; the rest loads on use
 
     from som_mc.inputs.case.load import Case
 
-#: The dim of an update's Dataset holding prior and posterior (see som_mc.analysis.followup.STAGE).
-STAGE = "stage"
 
 __all__ = ["add_update_parser", "print_update", "run_update", "updated_case_toml"]
 
@@ -74,7 +72,16 @@ def run_update(case: Case, path: Path, args: argparse.Namespace) -> int:
         )
         print(f"Updated case written to {written}")
     if args.plot is not None:
-        print(f"Figure written to {_plot(ds, args.plot, args.force)}")
+        from som_mc.present.plots import update_plot, write_figure
+
+        written = write_figure(
+            lambda left, right: update_plot(ds, left, right),
+            args.plot,
+            overwrite=args.force,
+            ncols=2,
+            figsize=(10.0, 4.0),
+        )
+        print(f"Figure written to {written}")
     return 0
 
 
@@ -206,56 +213,3 @@ def updated_case_toml(source: Path, post: Case) -> str:
         )
     load_case(data)  # the written case must load
     return new_text
-
-
-# --------------------------------------------------------------------------------------------
-# The figure
-# --------------------------------------------------------------------------------------------
-
-
-def _plot(ds: xr.Dataset, path: Path, force: bool) -> Path:
-    # A Figure without pyplot: no global state and no GUI backend in a command.
-    import numpy as np
-    from matplotlib.figure import Figure
-
-    from som_mc.io import atomic_write
-    from som_mc.present.plots._style import ACTOR_COLORS, MUTED
-
-    fig = Figure(figsize=(10.0, 4.0), layout="constrained")
-    left, right = fig.subplots(1, 2)
-    x = ds["rate_bin"].values
-    for stage, color in (("prior", MUTED), ("posterior", ACTOR_COLORS["kommune"])):
-        left.step(x, ds.rate_density.sel({STAGE: stage}), where="mid", color=color, label=stage)
-    left.set_xlabel(ds.attrs["updated_input"])
-    left.set_ylabel("density")
-    left.set_title(
-        f"{ds.attrs['observed_k']} of {ds.attrs['observed_n']} succeeded", loc="left", fontsize=11
-    )
-    left.legend(frameon=False)
-    actors = list(ds.actor.values)
-    pos = np.arange(len(actors))
-    for shift, stage, alpha in ((-0.2, "prior", 0.45), (0.2, "posterior", 1.0)):
-        p = ds.p_positive.sel({STAGE: stage}).values
-        err = ds.p_positive_mcse.sel({STAGE: stage}).values
-        right.bar(
-            pos + shift,
-            p,
-            width=0.4,
-            yerr=2 * err,
-            color=[ACTOR_COLORS[a] for a in actors],
-            alpha=alpha,
-            label=stage,
-        )
-    right.set_xticks(pos, actors)
-    right.set_ylim(0, 1)
-    right.set_ylabel("P(present value > 0)")
-    right.set_title("P(pay off): prior (light) and posterior", loc="left", fontsize=11)
-    for ax in (left, right):
-        ax.spines[["top", "right"]].set_visible(False)
-    fmt = path.suffix.lstrip(".").lower() or "png"
-    return atomic_write(
-        path,
-        lambda tmp: fig.savefig(tmp, format=fmt, dpi=150),
-        overwrite=force,
-        hint="--force replaces it",
-    )

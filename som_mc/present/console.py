@@ -33,7 +33,7 @@ def _year(value: float) -> str:
     return "never" if not np.isfinite(value) else f"{value:.0f}"
 
 
-def _illustrative_note(console: Console, attrs: dict) -> None:
+def illustrative_note(console: Console, attrs: dict) -> None:
     if attrs.get("uses_illustrative_values"):
         console.print(
             "[yellow]Uses illustrative values (no public source):[/yellow] "
@@ -83,7 +83,7 @@ def print_summary(summary: xr.Dataset, console: Console | None = None) -> None:
         "error. Break-even: median year the cumulative result turns non-negative; never: share "
         "of draws where it does not within the horizon."
     )
-    _illustrative_note(console, a)
+    illustrative_note(console, a)
 
 
 def print_deterministic(ds: xr.Dataset, console: Console | None = None) -> None:
@@ -135,7 +135,7 @@ def print_deterministic(ds: xr.Dataset, console: Console | None = None) -> None:
         + ", ".join(f"{x} {_kr(float(ds.present_value.sel(actor=x)))}" for x in ACTORS)
         + f"; total {_kr(float(ds.present_value.sum()))}"
     )
-    _illustrative_note(console, a)
+    illustrative_note(console, a)
 
 
 def print_inputs(

@@ -26,7 +26,11 @@ Results of several interventions or parts:
 - :func:`portfolio_plot` — for :func:`som_mc.portfolio`, the probability that each option is
   best and the expected loss of choosing it, per actor;
 - :func:`parts_plot` — the present value of each step of :func:`som_mc.run_course` or each
-  subgroup of a case, and of all parts together.
+  subgroup of a case, and of all parts together;
+- :func:`update_plot` — for :func:`som_mc.update`, the success rate and P(pay off) before and
+  after a follow-up.
+
+:func:`write_figure` writes any of them to a file (the commands' ``--plot``).
 """
 
 from som_mc.present.plots.actors import who_pays
@@ -34,11 +38,13 @@ from som_mc.present.plots.break_even import break_even_distribution
 from som_mc.present.plots.convergence import convergence
 from som_mc.present.plots.distribution import pv_distribution
 from som_mc.present.plots.fan import fan_chart
+from som_mc.present.plots.figure import write_figure
 from som_mc.present.plots.parts import parts_plot
 from som_mc.present.plots.portfolio import portfolio_plot
 from som_mc.present.plots.scatter import pv_vs_input
 from som_mc.present.plots.sobol import sobol_plot
 from som_mc.present.plots.tornado import tornado_plot
+from som_mc.present.plots.update import update_plot
 from som_mc.present.plots.voi import evppi_plot
 from som_mc.present.plots.waterfall import consequence_waterfall
 
@@ -54,5 +60,7 @@ __all__ = [
     "pv_vs_input",
     "sobol_plot",
     "tornado_plot",
+    "update_plot",
     "who_pays",
+    "write_figure",
 ]

@@ -314,7 +314,7 @@ def _figures(data: ReportData, lang: str) -> dict[str, str]:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from som_mc import plots
+    from som_mc.present import plots
 
     res, sens = data.results, data.sensitivity
     jobs: list[tuple[str, Callable[..., Any]]] = [
