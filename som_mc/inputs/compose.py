@@ -16,11 +16,10 @@ import numpy as np
 from som_mc.errors import InputError
 from som_mc.inputs.case.inputs import InputSet
 from som_mc.inputs.case.load import Case
+from som_mc.inputs.case.names import OWN_PREFIXES
+from som_mc.inputs.case.names import part as part_name
 
 __all__ = ["Composition", "compose"]
-
-#: Inputs that belong to one intervention, never shared between cases.
-_OWN = ("intake.", "cost.", "success.", "subgroup.")
 
 
 @dataclass(frozen=True)
@@ -88,13 +87,13 @@ def compose(parts: dict[str, Case]) -> Composition:
     notes: list[str] = []
     for part, case in parts.items():
         for name, dist in zip(case.inputs.names, case.inputs.dists, strict=True):
-            shared = not name.startswith(_OWN)
-            key = name if shared else f"{part}.{name}"
+            shared = not name.startswith(OWN_PREFIXES)
+            key = name if shared else part_name(part, name)
             if shared and key in index and dists[index[key]] != dist:
                 notes.append(
                     f"'{name}' differs between parts; '{part}' keeps its own ({dist.describe()})"
                 )
-                key = f"{part}.{name}"
+                key = part_name(part, name)
             if key not in index:
                 index[key] = len(names)
                 names.append(key)
@@ -103,7 +102,9 @@ def compose(parts: dict[str, Case]) -> Composition:
     correlation = []
     taken: set[int] = set()
     for part, case in parts.items():
-        local = {n: (f"{part}.{n}" if f"{part}.{n}" in index else n) for n in case.inputs.names}
+        local = {
+            n: (part_name(part, n) if part_name(part, n) in index else n) for n in case.inputs.names
+        }
         for cols, pearson in case.inputs.correlation:
             mapped = [uncertain.index(local[case.inputs.uncertain[c]]) for c in cols]
             if any(m == mapped and np.array_equal(p, pearson) for m, p in correlation):
@@ -117,6 +118,6 @@ def compose(parts: dict[str, Case]) -> Composition:
             taken |= set(mapped)
             correlation.append((mapped, np.asarray(pearson)))
     inputs = InputSet(names=names, dists=dists, uncertain=uncertain, correlation=correlation)
-    shared = [n for n in names if not any(n.startswith(f"{p}.") for p in parts)]
+    shared = [n for n in names if not any(n.startswith(part_name(p, "")) for p in parts)]
     notes.insert(0, f"{len(shared)} inputs shared by the parts (same draw in each)")
     return Composition(tuple(parts), tuple(parts.values()), inputs, tuple(notes))

@@ -13,6 +13,7 @@ from typing import NamedTuple
 import numpy as np
 
 from som_mc.conventions import ACTORS, COST_TYPES
+from som_mc.inputs.case import names
 from som_mc.inputs.case.inputs import InputSet, cost_slugs
 from som_mc.inputs.case.load import Case
 
@@ -93,8 +94,7 @@ def build_layout(
     if subgroup is not None and group is None:
         raise ValueError(f"no subgroup {subgroup!r} in the case")
     inputs = inputs or case.inputs
-    names = inputs.names
-    index = {name: q for q, name in enumerate(names)}
+    index = {name: q for q, name in enumerate(inputs.names)}
     horizon = m.horizon
     n_start = len(m.intake.participants)
     course = m.intake.course_years
@@ -105,13 +105,13 @@ def build_layout(
                 return index[prefix + name]
         return index.get(name, -1)
 
-    own = f"subgroup.{subgroup}." if group is not None else ""
+    own = subgroup if group is not None else None
     own_lines = {line.key: line for line in group.consequence} if group is not None else {}
 
     def q_success(key: str) -> int:
         if group is not None and group.success is not None:
-            return index.get(f"{own}success.{key}", -1)
-        return q(f"success.{key}")
+            return index.get(names.success(key, own), -1)
+        return q(names.success(key))
 
     in_course = np.zeros(horizon)
     for s in range(n_start):
@@ -139,23 +139,20 @@ def build_layout(
     price_share = np.ones((n_cons, len(ACTORS)))
     profile_len = np.zeros(n_cons, dtype=np.int64)
     for c, line in enumerate(m.consequence):
-        stem = f"consequence.{line.key}"
         mine = own_lines.get(line.key)
-        profile_stem = own + stem if mine is not None and mine.profile is not None else stem
+        own_profile = mine is not None and mine.profile is not None
         profile_q[c, : lengths[c]] = [
-            index[f"{profile_stem}.profile[{k}]"]
-            if profile_stem != stem
-            else q(f"{stem}.profile[{k}]")
+            index[names.profile(line.key, k, own)] if own_profile else q(names.profile(line.key, k))
             for k in range(lengths[c])
         ]
         profile_len[c] = lengths[c]
         for a, actor in enumerate(ACTORS):
             if line.split is not None:  # one unit price, split by fixed shares
                 share = line.split.get(actor, 0.0)
-                price_q[c, a] = q(f"{stem}.unit_price") if share > 0 else -1
+                price_q[c, a] = q(names.consequence(line.key, "unit_price")) if share > 0 else -1
                 price_share[c, a] = share
             else:
-                price_q[c, a] = q(f"{stem}.price.{actor}")
+                price_q[c, a] = q(names.price(line.key, actor))
 
     fixed_discount = isinstance(m.discount_rate, str)
     return Layout(
@@ -163,17 +160,17 @@ def build_layout(
         course_years=course,
         central=np.array([d.central() for d in inputs.dists], dtype=np.float64),
         uncertain_q=np.array([index[n] for n in inputs.uncertain], dtype=np.int64),
-        intake_q=np.array([q(f"intake.participants[{s}]") for s in range(n_start)], dtype=np.int64),
-        dropout_q=q("intake.dropout"),
+        intake_q=np.array([q(names.participants(s)) for s in range(n_start)], dtype=np.int64),
+        dropout_q=q(names.DROPOUT),
         rate_q=np.array([q_success("rate")], dtype=np.int64),
         gross_q=np.array([q_success("gross_rate")], dtype=np.int64),
         deadweight_q=np.array([q_success("deadweight")], dtype=np.int64),
         persistence_q=q_success("persistence"),
-        discount_q=q("discount_rate"),
+        discount_q=q(names.DISCOUNT_RATE),
         discount_fixed=(discount_factors_fm2021(horizon) if fixed_discount else np.ones(horizon)),
         cost_type=np.array([COST_TYPES.index(c.type) for c in m.cost], dtype=np.int64),
         cost_actor=np.array([ACTORS.index(c.actor) for c in m.cost], dtype=np.int64),
-        cost_q=np.array([q(f"cost.{slug}.amount") for slug in slugs], dtype=np.int64),
+        cost_q=np.array([q(names.cost_amount(slug)) for slug in slugs], dtype=np.int64),
         cost_mask=cost_mask,
         cons_coef=np.array(
             [-1.0 if c.kind == "expenditure" else 1.0 for c in m.consequence], dtype=np.float64
@@ -183,18 +180,18 @@ def build_layout(
         extend=np.array([c.extrapolate for c in m.consequence], dtype=np.bool_),
         scale_q=np.array(
             [
-                index[f"{own}consequence.{c.key}.scale"]
+                index[names.consequence(c.key, "scale", own)]
                 if c.key in own_lines and own_lines[c.key].scale is not None
-                else q(f"consequence.{c.key}.scale")
+                else q(names.consequence(c.key, "scale"))
                 for c in m.consequence
             ],
             dtype=np.int64,
         ),
         members_q=np.array(
-            [q(f"consequence.{c.key}.members") for c in m.consequence], dtype=np.int64
+            [q(names.consequence(c.key, "members")) for c in m.consequence], dtype=np.int64
         ),
-        rule_q=q("extrapolation.rule"),
-        decay_q=q("extrapolation.decay"),
+        rule_q=q(names.RULE),
+        decay_q=q(names.DECAY),
         price_q=price_q,
         price_share=price_share,
         share=group.share if group is not None else 1.0,

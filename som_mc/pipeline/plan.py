@@ -18,6 +18,7 @@ import numpy as np
 from som_mc.checks import block_bounds
 from som_mc.conventions import MODES
 from som_mc.errors import InputError
+from som_mc.inputs.case import names
 from som_mc.inputs.case.inputs import InputSet
 from som_mc.inputs.case.load import Case
 from som_mc.inputs.compose import Composition
@@ -160,5 +161,5 @@ def part_layouts(comp: Composition) -> list[Layout]:
             raise InputError(
                 f"{name}", "a case with subgroups cannot be part of a course or portfolio yet"
             )
-        out.append(build_layout(case, comp.inputs, prefixes=(f"{name}.",)))
+        out.append(build_layout(case, comp.inputs, prefixes=(names.part(name, ""),)))
     return out

@@ -1,8 +1,6 @@
 """Every quantity of a case by name, which of them are uncertain, and how they correlate.
 
-Input names are what a user writes in ``[[correlation]]`` and what sensitivity tables show:
-``success.rate``, ``intake.participants[0]``, ``cost.cti_team.amount``,
-``consequence.shelter_days.price.kommune``, ``consequence.shelter_days.profile[2]``.
+The names are written once, in :mod:`som_mc.inputs.case.names`.
 """
 
 from __future__ import annotations
@@ -14,6 +12,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from som_mc.errors import InputError
+from som_mc.inputs.case import names
 from som_mc.inputs.case.schema import CaseModel
 from som_mc.inputs.distributions import Distribution
 
@@ -59,45 +58,44 @@ def cost_slugs(model: CaseModel) -> list[str]:
 
 
 def iter_quantities(model: CaseModel) -> Iterator[tuple[str, Distribution]]:
-    """Yield ``(name, distribution)`` for every quantity of the case, in a fixed order."""
+    """Yield ``(name, distribution)`` for every quantity of the case, in a fixed order
+    (the names are :mod:`som_mc.inputs.case.names`)."""
     if isinstance(model.discount_rate, Distribution):
-        yield "discount_rate", model.discount_rate
+        yield names.DISCOUNT_RATE, model.discount_rate
     for i, dist in enumerate(model.intake.participants):
-        yield f"intake.participants[{i}]", dist
-    yield "intake.dropout", model.intake.dropout
-    for key in ("rate", "gross_rate", "deadweight", "persistence"):
+        yield names.participants(i), dist
+    yield names.DROPOUT, model.intake.dropout
+    for key in names.SUCCESS_KEYS:
         dist = getattr(model.success, key)
         if dist is not None:
-            yield f"success.{key}", dist
+            yield names.success(key), dist
     for slug, line in zip(cost_slugs(model), model.cost, strict=True):
-        yield f"cost.{slug}.amount", line.amount
+        yield names.cost_amount(slug), line.amount
     for line in model.consequence:
-        stem = f"consequence.{line.key}"
         for k, dist in enumerate(line.profile):
-            yield f"{stem}.profile[{k}]", dist
-        yield f"{stem}.scale", line.scale
+            yield names.profile(line.key, k), dist
+        yield names.consequence(line.key, "scale"), line.scale
         if line.members is not None:
-            yield f"{stem}.members", line.members
+            yield names.consequence(line.key, "members"), line.members
         if line.unit_price is not None:
-            yield f"{stem}.unit_price", line.unit_price
+            yield names.consequence(line.key, "unit_price"), line.unit_price
         for actor, dist in (line.price or {}).items():
-            yield f"{stem}.price.{actor}", dist
+            yield names.price(line.key, actor), dist
     if model.extrapolation is not None:
-        yield "extrapolation.rule", model.extrapolation.rule
-        yield "extrapolation.decay", model.extrapolation.decay
+        yield names.RULE, model.extrapolation.rule
+        yield names.DECAY, model.extrapolation.decay
     for group in model.subgroup:
         # A subgroup's own numbers, under its name; what it does not give it shares.
-        stem = f"subgroup.{group.name}"
         if group.success is not None:
-            for key in ("rate", "gross_rate", "deadweight", "persistence"):
+            for key in names.SUCCESS_KEYS:
                 dist = getattr(group.success, key)
                 if dist is not None:
-                    yield f"{stem}.success.{key}", dist
+                    yield names.success(key, group.name), dist
         for line in group.consequence:
             for k, dist in enumerate(line.profile or ()):
-                yield f"{stem}.consequence.{line.key}.profile[{k}]", dist
+                yield names.profile(line.key, k, group.name), dist
             if line.scale is not None:
-                yield f"{stem}.consequence.{line.key}.scale", line.scale
+                yield names.consequence(line.key, "scale", group.name), line.scale
 
 
 def collect_inputs(model: CaseModel) -> InputSet:
@@ -110,7 +108,7 @@ def collect_inputs(model: CaseModel) -> InputSet:
         correlation matrix, or is not positive definite.
     """
     pairs = list(iter_quantities(model))
-    names = [name for name, _ in pairs]
+    quantity_names = [name for name, _ in pairs]
     dists = [dist for _, dist in pairs]
     uncertain = [name for name, dist in pairs if not dist.is_fixed]
     seen: set[str] = set()
@@ -119,7 +117,7 @@ def collect_inputs(model: CaseModel) -> InputSet:
         where = f"correlation[{b}]"
         cols = []
         for name in block.inputs:
-            if name not in names:
+            if name not in quantity_names:
                 raise InputError(
                     f"{where}.inputs",
                     f"'{name}' is not an input of this case; `som-mc inputs CASE` lists them",
@@ -134,7 +132,7 @@ def collect_inputs(model: CaseModel) -> InputSet:
             seen.add(name)
             cols.append(uncertain.index(name))
         blocks.append((cols, _pearson_for(block.spearman, len(cols), f"{where}.spearman")))
-    return InputSet(names=names, dists=dists, uncertain=uncertain, correlation=blocks)
+    return InputSet(names=quantity_names, dists=dists, uncertain=uncertain, correlation=blocks)
 
 
 def _pearson_for(spearman: list[list[float]], n: int, field: str) -> np.ndarray:
