@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -11,6 +12,7 @@ from rich.table import Table
 
 from som_mc.cli.common import ask_overwrite, connect, progress_bar, refuse_overwrite, write_plot
 from som_mc.conventions import ACTOR, DRAW, MODES, STEP
+from som_mc.errors import SomMcError
 from som_mc.present.console import illustrative_note
 
 if TYPE_CHECKING:  # matplotlib loads only when a figure is asked for
@@ -34,13 +36,18 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     )
     batch = sub.add_parser("batch", help="run every row of a table of cases, summaries only")
     batch.add_argument("table", type=Path, help="CSV: a case column and input columns")
-    batch.add_argument("--scheduler", default=None, help="dask scheduler ADDRESS")
     batch.add_argument("--out", type=Path, default=None, help="netCDF of the summaries")
     batch.add_argument("--force", action="store_true", help="replace an existing output file")
     for p in (course, compare):
         p.add_argument("--plot", type=Path, default=None, help="write a figure (.png, .pdf, .svg)")
         p.add_argument("--force", action="store_true", help="replace an existing figure")
+    for p in (course, compare):
+        p.add_argument(
+            "--summary-only", action="store_true", help="keep summaries only (memory flat)"
+        )
+        p.add_argument("--threads", type=int, default=None, help="local threads")
     for p in (course, compare, batch):
+        p.add_argument("--scheduler", default=None, help="dask scheduler ADDRESS")
         p.add_argument("--draws", type=int, default=10_000, help="draws (default 10000)")
         p.add_argument("--seed", type=int, default=0, help="seed (default 0)")
         p.add_argument("--mode", choices=MODES, default="expected", help="expected or cohort")
@@ -57,9 +64,13 @@ def dispatch(args: argparse.Namespace) -> int:
         from som_mc.pipeline.course import run_course
 
         refuse_overwrite(args.plot, args.force)
-        ds = run_course(_course_path(args), draws=args.draws, seed=args.seed, mode=args.mode)
+        if args.plot is not None and args.summary_only:
+            raise SomMcError("--plot draws every step's draws; it cannot go with --summary-only")
+        ds = _run(run_course, _course_path(args), args)
+        if args.summary_only:
+            print_summary(ds, console)
+            return 0
         summary = summarize(ds)
-        summary.attrs.update(design="random")
         print_summary(summary, console)
         _by_part(console, ds.present_value_by_step, STEP)
         if args.plot is not None:
@@ -72,7 +83,7 @@ def dispatch(args: argparse.Namespace) -> int:
         from som_mc.pipeline.portfolios import portfolio
 
         refuse_overwrite(args.plot, args.force)
-        ds = portfolio(_options(args.options), draws=args.draws, seed=args.seed, mode=args.mode)
+        ds = _run(portfolio, _options(args.options), args)
         _comparison(console, ds)
         if args.plot is not None:
             from som_mc.present.plots import portfolio_plot
@@ -106,6 +117,24 @@ def dispatch(args: argparse.Namespace) -> int:
     if args.out is not None:
         console.print(f"Summaries written to {write_netcdf(ds, args.out, overwrite=args.force)}")
     return 0
+
+
+def _run(runner: Callable, what: object, args: argparse.Namespace):
+    """A course or portfolio run with the command's options, a progress bar and dask."""
+    with (
+        connect(args.scheduler) as client,
+        progress_bar("simulating", args.draws, args.quiet) as tick,
+    ):
+        return runner(
+            what,
+            draws=args.draws,
+            seed=args.seed,
+            mode=args.mode,
+            threads=args.threads,
+            progress=tick,
+            summary_only=args.summary_only,
+            client=client,
+        )
 
 
 def _course_path(args: argparse.Namespace) -> Path:
