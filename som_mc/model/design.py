@@ -11,6 +11,8 @@ never by chunk or thread, so any chunking of the draws gives the same numbers.
 
 from __future__ import annotations
 
+import copy
+
 import numpy as np
 from scipy.special import ndtr, ndtri
 from scipy.stats import qmc
@@ -79,27 +81,60 @@ class Design:
         self.n_inputs = n_inputs
         self.seed = seed
         self._full: np.ndarray | None = None
+        self._sobol: qmc.Sobol | None = None
         if kind != "random" and n_inputs > 0:
-            # LHS strata and Sobol' points are defined over the whole design; it is
-            # draws x inputs doubles, small next to the results.
             rng = block_generator(seed, STREAM_SCRAMBLE, 0)
             if kind == "lhs":
+                # Latin hypercube strata are a permutation over the whole design, drawn at
+                # once: draws x inputs doubles (the one design held whole).
                 engine = qmc.LatinHypercube(n_inputs, rng=rng)
                 self._full = engine.random(draws)
             else:
-                engine = qmc.Sobol(n_inputs, scramble=True, rng=rng)
-                self._full = engine.random_base2(draws.bit_length() - 1)
+                # Scrambled Sobol' points are made block by block from the scrambled engine,
+                # jumped to the block's first point: the same points as one long draw.
+                self._sobol = qmc.Sobol(n_inputs, scramble=True, rng=rng)
 
     def block(self, b: int) -> np.ndarray:
         """The rows of block ``b``, in (0, 1)."""
         lo, hi = block_bounds(b, self.draws)
         if self._full is not None:
             u = self._full[lo:hi]
+        elif self._sobol is not None:
+            u = _sobol_from(self._sobol, lo).random(hi - lo)
         elif self.n_inputs == 0:
             u = np.empty((hi - lo, 0))
         else:
             u = block_generator(self.seed, STREAM_PARAMS, b).random((hi - lo, self.n_inputs))
         return np.clip(u, _EPS, 1.0 - _EPS)
+
+
+def _sobol_from(template: qmc.Sobol, start: int) -> qmc.Sobol:
+    """A copy of an unused scrambled Sobol' engine whose next point is point ``start``.
+
+    Point ``j >= 1`` of the sequence is the scrambled shift XOR the direction numbers of the
+    set bits of the Gray code of ``j`` (Antonov & Saleev 1979), so the state is set directly
+    instead of stepping through ``start`` points (scipy's ``fast_forward`` costs O(start),
+    which made a block near the end of 2^20 points cost 0.17 s). The private state of scipy's
+    engine is used where it is there; ``tests/test_design.py`` checks the blocks against one
+    long draw, and without that state the public ``fast_forward`` is used.
+    """
+    engine = copy.deepcopy(template)
+    if start == 0:
+        return engine
+    state = ("_shift", "_sv", "_quasi")
+    if not all(hasattr(engine, name) for name in state):
+        return engine.fast_forward(start)
+    gray = (start - 1) ^ ((start - 1) >> 1)  # the state of point start - 1 (scipy's offset)
+    quasi = engine._shift.copy()
+    bit = 0
+    while gray:
+        if gray & 1:
+            quasi ^= engine._sv[:, bit]
+        gray >>= 1
+        bit += 1
+    engine._quasi = quasi
+    engine.num_generated = start
+    return engine
 
 
 def to_inputs(

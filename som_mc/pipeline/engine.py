@@ -30,8 +30,8 @@ from som_mc.pipeline.results import deterministic_dataset, results_dataset
 
 __all__ = ["check_run", "deterministic", "evaluate_quantities", "finish", "run"]
 
-#: A Latin hypercube or Sobol' design is held whole (draws x inputs doubles); beyond this many
-#: bytes the run asks for the random design, which is drawn block by block.
+#: A Latin hypercube is held whole (draws x inputs doubles); beyond this many bytes the run
+#: asks for the random or Sobol' design, which are drawn block by block.
 _MAX_DESIGN_BYTES = 2**30
 
 
@@ -98,12 +98,12 @@ def run(
     case = load_case(case)
     draws, seed = check_run(draws, seed, mode)
     n_uncertain = len(case.inputs.uncertain)
-    if design != "random" and draws * n_uncertain * 8 > _MAX_DESIGN_BYTES:
+    if design == "lhs" and draws * n_uncertain * 8 > _MAX_DESIGN_BYTES:
         raise InputError(
             "design",
             f"a {design} design of {draws:,} draws x {n_uncertain} inputs would need "
-            f"{draws * n_uncertain * 8 / 2**30:.1f} GB held at once; use design 'random' "
-            "(drawn block by block) for runs this large",
+            f"{draws * n_uncertain * 8 / 2**30:.1f} GB held at once; use design 'random' or "
+            "'sobol' (drawn block by block) for runs this large",
         )
     plan = case_plan(case, draws, seed, mode, design)
     reducer, how = execute(
