@@ -14,7 +14,6 @@ from typing import Any
 import numpy as np
 import xarray as xr
 
-from som_mc._version import __version__
 from som_mc.analysis.sensitivity.groups import group_inputs
 from som_mc.analysis.sensitivity.model import OUTPUTS, CaseFunction
 from som_mc.analysis.sensitivity.sobol import sobol_indices
@@ -22,21 +21,11 @@ from som_mc.analysis.sensitivity.voi import evpi, evppi
 from som_mc.conventions import INPUT, YEAR
 from som_mc.inputs.case.load import Case, load_case
 from som_mc.pipeline.engine import run
+from som_mc.pipeline.provenance import provenance
 
 __all__ = ["sobol", "value_of_information"]
 
 CaseLike = str | Path | dict | Case
-
-
-def _attrs(case: Case, **extra: object) -> dict[str, object]:
-    return {
-        "case_name": case.name,
-        "case_sha256": case.sha256,
-        "price_year": case.model.price_year,
-        "currency": case.model.currency,
-        "som_mc_version": __version__,
-        **extra,
-    }
 
 
 def sobol(
@@ -129,8 +118,9 @@ def sobol(
     return xr.Dataset(
         data,
         coords=coords,
-        attrs=_attrs(
+        attrs=provenance(
             case,
+            title=f"som-mc Sobol' indices: {case.name}",
             method=res.method,
             n=n,
             replicates=replicates,
@@ -185,8 +175,9 @@ def value_of_information(
             "evppi": ((INPUT, "output"), values, money),
         },
         coords={INPUT: [name for name, _ in factors], "output": list(OUTPUTS)},
-        attrs=_attrs(
+        attrs=provenance(
             case,
+            title=f"som-mc value of information: {case.name}",
             method="EVPI; EVPPI by nonparametric regression (Strong, Oakley & Brennan 2014)",
             draws=draws,
             seed=seed,

@@ -14,6 +14,7 @@ from som_mc.analysis.sensitivity.model import CaseFunction
 from som_mc.conventions import INPUT
 from som_mc.errors import InputError
 from som_mc.inputs.case.load import Case, load_case
+from som_mc.pipeline.provenance import provenance
 
 __all__ = ["morris", "morris_screening"]
 
@@ -100,12 +101,13 @@ def morris(
             for k in ("mu_star", "mu", "sigma", "mu_star_conf")
         },
         coords={INPUT: res["names"], "output": outputs},
-        attrs={
-            "method": "Morris elementary effects (SALib)",
-            "trajectories": trajectories,
-            "levels": levels,
-            "seed": seed,
-            "evaluations": trajectories * (len(res["names"]) + 1),
-            "case_name": case.name,
-        },
+        attrs=provenance(
+            case,
+            title=f"som-mc Morris screening: {case.name}",
+            method="Morris elementary effects (SALib)",
+            trajectories=trajectories,
+            levels=levels,
+            seed=seed,
+            evaluations=trajectories * (len(res["names"]) + 1),
+        ),
     )

@@ -15,6 +15,7 @@ from som_mc.conventions import INPUT, QUANTILE
 from som_mc.errors import InputError
 from som_mc.inputs.case.load import Case, load_case
 from som_mc.pipeline.engine import evaluate_quantities
+from som_mc.pipeline.provenance import provenance
 
 __all__ = ["switching_values", "tornado"]
 
@@ -61,7 +62,9 @@ def tornado(case: str | Path | dict | Case, low: float = 0.05, high: float = 0.9
             "input_high": ((INPUT,), [float(case.inputs[names[i]].ppf(high)) for i in order]),
         },
         coords={INPUT: [names[i] for i in order], QUANTILE: [low, high], "output": list(OUTPUTS)},
-        attrs={"method": "one-way sensitivity (tornado)", "case_name": case.name},
+        attrs=provenance(
+            case, title=f"som-mc tornado: {case.name}", method="one-way sensitivity (tornado)"
+        ),
     )
 
 
@@ -133,10 +136,11 @@ def switching_values(
             "search_high": ((INPUT,), [r[1] for r in ranges]),
         },
         coords={INPUT: inputs, "output": list(OUTPUTS)},
-        attrs={
-            "method": "switching values (deterministic, other inputs at their means)",
-            "case_name": case.name,
-        },
+        attrs=provenance(
+            case,
+            title=f"som-mc switching values: {case.name}",
+            method="switching values (deterministic, other inputs at their means)",
+        ),
     )
 
 
