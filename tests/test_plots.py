@@ -300,7 +300,9 @@ def test_public_api() -> None:
         "pv_vs_input",
         "sobol_plot",
         "tornado_plot",
+        "update_plot",
         "who_pays",
+        "write_figure",
     ]
 
 
