@@ -15,11 +15,12 @@ Draws are processed in chunks (:data:`CHUNK`) so that memory stays bounded and t
 from __future__ import annotations
 
 import numpy as np
+from scipy.special import ndtr, ndtri
 
 from som_mc.conventions import ACTORS, COST_TYPES
 from som_mc.model.layout import Layout
 
-__all__ = ["CHUNK", "simulate_reference"]
+__all__ = ["CHUNK", "inputs_reference", "simulate_reference"]
 
 #: Draws per vectorised step. Measured on the standard case (benchmarks/cases.py), one thread:
 #: 8.2 us a draw with 256, 9.8 with 512, 17 with 4096 (the kernel's block), 8.5 with 128;
@@ -228,3 +229,19 @@ def _chunk(
         "break_even_year_by_actor": _first_year(cumulative >= 0.0),
         "successes": ok,
     }
+
+
+def inputs_reference(
+    u: np.ndarray, dists: list, correlation: list[tuple[list[int], np.ndarray]] = ()
+) -> np.ndarray:
+    """Design rows to input values with numpy and scipy: the path ``som_mc.run`` took before
+    its sampling was compiled (the Gaussian copula with BLAS, each column through its
+    distribution's scipy-based ``ppf``), kept as the reference of the compiled sampler."""
+    u = np.array(u, dtype=np.float64, copy=True)
+    for cols, pearson in correlation:
+        chol = np.linalg.cholesky(pearson)
+        u[:, cols] = np.clip(ndtr(ndtri(u[:, cols]) @ chol.T), 1e-15, 1.0 - 1e-15)
+    x = np.empty_like(u)
+    for j, dist in enumerate(dists):
+        x[:, j] = dist.ppf(u[:, j])
+    return x

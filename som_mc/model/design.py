@@ -14,7 +14,6 @@ from __future__ import annotations
 import copy
 
 import numpy as np
-from scipy.special import ndtr, ndtri
 from scipy.stats import qmc
 
 from som_mc.checks import block_bounds, power_of_two
@@ -142,11 +141,12 @@ def to_inputs(
     dists: list[Distribution],
     correlation: list[tuple[list[int], np.ndarray]] = (),
 ) -> np.ndarray:
-    """Map unit-hypercube rows to input values.
+    """Map unit-hypercube rows to input values, in compiled code (:mod:`som_mc.model.sample`).
 
     Columns bound by a correlation block go through a Gaussian copula: ``z = Φ⁻¹(u)``,
     ``z' = z Lᵀ`` with ``L`` the Cholesky factor of the block's Pearson matrix, ``u' = Φ(z')``.
-    Then every column goes through its input's ppf.
+    Then every column goes through its input's inverse CDF (:mod:`som_mc.model.icdf`). A run
+    packs its inputs once (:class:`som_mc.pipeline.plan.Sampler`); this packs them per call.
 
     Parameters
     ----------
@@ -161,11 +161,6 @@ def to_inputs(
     -------
     ndarray, shape (n, k)
     """
-    u = np.array(u, dtype=np.float64, copy=True)
-    for cols, pearson in correlation:
-        chol = np.linalg.cholesky(pearson)
-        u[:, cols] = np.clip(ndtr(ndtri(u[:, cols]) @ chol.T), _EPS, 1.0 - _EPS)
-    x = np.empty_like(u)
-    for j, dist in enumerate(dists):
-        x[:, j] = dist.ppf(u[:, j])
-    return x
+    from som_mc.model.sample import pack_inputs, sample_block
+
+    return sample_block(np.array(u, dtype=np.float64, copy=True), pack_inputs(dists, correlation))

@@ -63,7 +63,7 @@ class CoursePlan(BlockPlan):
     consequences: int = 0
     cons_index: tuple = ()
 
-    def compute(self, b: int) -> dict[str, np.ndarray]:
+    def compute(self, b: int, out: dict[str, np.ndarray] | None = None) -> dict[str, np.ndarray]:
         """One block of a course: each step's intake is the previous step's unhelped
         completers of the year before. The course's outputs (summed over the steps, break-even
         recomputed), the steps' own (``*_by_step``) and the sampled ``inputs``."""

@@ -32,9 +32,23 @@ class Collect:
     def __init__(self, plan: BlockPlan) -> None:
         self.plan = plan
         self.arrays: dict[str, np.ndarray] = {}
+        self._given: dict[int, dict[str, np.ndarray]] = {}
+
+    def target(self, b: int) -> dict[str, np.ndarray] | None:
+        """The rows of block ``b`` in the run's arrays, for the plan to write into (None when
+        the plan makes its own arrays)."""
+        if not self.arrays:
+            self.arrays = self.plan.empty(self.plan.draws) or {}
+        if not self.arrays:
+            return None
+        lo, hi = self.plan.bounds(b)
+        self._given[b] = {key: value[lo:hi] for key, value in self.arrays.items()}
+        return self._given[b]
 
     def add(self, b: int, out: dict[str, np.ndarray]) -> None:
         """Put block ``b``'s rows in place (arrays are made at the first block's shapes)."""
+        if self._given.pop(b, None) is out:
+            return  # written in place
         lo, hi = self.plan.bounds(b)
         for key, value in out.items():
             if key not in self.arrays:
@@ -46,11 +60,26 @@ class Stream:
     """Keeps summaries only: the plan's accumulator (:meth:`BlockPlan.new_summary`)."""
 
     def __init__(self, plan: BlockPlan) -> None:
+        self.plan = plan
         self.summary = plan.new_summary()
+        self._free: list[dict[str, np.ndarray]] = []
+        self._given: dict[int, dict[str, np.ndarray]] = {}
+
+    def target(self, b: int) -> dict[str, np.ndarray] | None:
+        """A reused buffer for block ``b`` (None when the plan makes its own arrays)."""
+        buffer = self._free.pop() if self._free else self.plan.empty(BLOCK_SIZE)
+        if buffer is None:
+            return None
+        lo, hi = self.plan.bounds(b)
+        self._given[b] = buffer
+        return {key: value[: hi - lo] for key, value in buffer.items()}
 
     def add(self, b: int, out: dict[str, np.ndarray]) -> None:
-        """Add block ``b`` to the summaries."""
+        """Add block ``b`` to the summaries (its buffer is then free for another block)."""
         self.summary.add(b, out)
+        buffer = self._given.pop(b, None)
+        if buffer is not None:
+            self._free.append(buffer)
 
     def merge(self, other: Any) -> None:
         """Merge the summary of some blocks computed elsewhere (a dask task)."""
@@ -103,7 +132,7 @@ def execute(
         return reducer, {"threads": 0, "dask_workers": workers}
     threads = threads or default_threads()
     done = 0
-    for b, out in _blocks_on_threads(plan, threads):
+    for b, out in _blocks_on_threads(plan, threads, reducer):
         reducer.add(b, out)
         done += out["inputs"].shape[0]
         if progress is not None:
@@ -111,13 +140,16 @@ def execute(
     return reducer, {"threads": threads}
 
 
-def _blocks_on_threads(plan: BlockPlan, threads: int) -> Iterator[tuple[int, dict]]:
+def _blocks_on_threads(
+    plan: BlockPlan, threads: int, reducer: Collect | Stream
+) -> Iterator[tuple[int, dict]]:
     """Blocks in order, computed on ``threads`` threads with a bounded queue: at most
-    ``2 * threads`` finished blocks wait, so memory stays flat whatever the draws."""
+    ``2 * threads`` finished blocks wait, so memory stays flat whatever the draws. Each block
+    writes where the reducer says (:meth:`Collect.target`, :meth:`Stream.target`)."""
     with ThreadPoolExecutor(max_workers=threads) as pool:
         pending: deque = deque()
         for b in range(plan.n_blocks):
-            pending.append((b, pool.submit(plan.compute, b)))
+            pending.append((b, pool.submit(plan.compute, b, reducer.target(b))))
             if len(pending) >= 2 * threads:
                 first, future = pending.popleft()
                 yield first, future.result()

@@ -40,7 +40,7 @@ class PortfolioPlan(BlockPlan):
     layouts: tuple[Layout, ...] = ()
     options: tuple[str, ...] = ()
 
-    def compute(self, b: int) -> dict[str, np.ndarray]:
+    def compute(self, b: int, out: dict[str, np.ndarray] | None = None) -> dict[str, np.ndarray]:
         """Each option's present value (draws, options, actors) and the sampled ``inputs``."""
         x = self.sampler.block(b)
         pv = np.empty((x.shape[0], len(self.layouts), len(ACTORS)))
