@@ -10,7 +10,6 @@ files that only re-export would put the old flat shape back into ``ls som_mc``.
 from __future__ import annotations
 
 import importlib
-import importlib.abc
 import importlib.machinery
 import sys
 from types import ModuleType
@@ -36,7 +35,9 @@ def _target(fullname: str) -> str | None:
     return None
 
 
-class _AliasLoader(importlib.abc.Loader):
+# Plain classes with the finder and loader protocols: importlib.abc would import
+# importlib.resources, 17 ms of the 20 ms that `import som_mc` took with it.
+class _AliasLoader:
     def __init__(self, target: str) -> None:
         self.target = target
         self.spec: importlib.machinery.ModuleSpec | None = None
@@ -51,7 +52,7 @@ class _AliasLoader(importlib.abc.Loader):
         module.__spec__ = self.spec
 
 
-class _AliasFinder(importlib.abc.MetaPathFinder):
+class _AliasFinder:
     def find_spec(self, fullname, path=None, target=None):
         new = _target(fullname)
         if new is None:

@@ -38,3 +38,17 @@ def rng() -> np.random.Generator:
 def base_case() -> dict:
     """A fresh deep copy of :data:`BASE_CASE` to modify."""
     return copy.deepcopy(BASE_CASE)
+
+
+@pytest.fixture(scope="module")
+def client():
+    """A dask LocalCluster of 2 worker processes, one thread each (for the tests that a run
+    on a cluster equals one process), shared by a module's tests."""
+    distributed = pytest.importorskip("dask.distributed")
+    with (
+        distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as cluster,
+        distributed.Client(cluster) as client,
+    ):
+        yield client

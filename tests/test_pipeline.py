@@ -82,19 +82,6 @@ def test_portfolio_summary_only_matches_its_kept_draws():
     xr.testing.assert_equal(summary.best_by_mean, full.best_by_mean)
 
 
-@pytest.fixture(scope="module")
-def client():
-    """A LocalCluster of 2 worker processes, one thread each."""
-    distributed = pytest.importorskip("dask.distributed")
-    with (
-        distributed.LocalCluster(
-            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
-        ) as cluster,
-        distributed.Client(cluster) as client,
-    ):
-        yield client
-
-
 @pytest.mark.slow
 @pytest.mark.parametrize("runner", [_course, _portfolio], ids=["course", "portfolio"])
 def test_courses_and_portfolios_on_dask_equal_one_process(client, runner):

@@ -49,19 +49,6 @@ def test_threads_do_not_change_the_numbers(summary_only):
     xr.testing.assert_identical(one.drop_attrs(), two.drop_attrs())
 
 
-@pytest.fixture(scope="module")
-def client():
-    """A LocalCluster of 2 worker processes, one thread each."""
-    distributed = pytest.importorskip("dask.distributed")
-    with (
-        distributed.LocalCluster(
-            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
-        ) as cluster,
-        distributed.Client(cluster) as client,
-    ):
-        yield client
-
-
 def test_dask_and_single_process_are_identical_for_two_chunkings(client):
     """LocalCluster with 2 worker processes: kept draws and summaries are bit-identical to
     the single-process run for chunks of one block and of three blocks."""

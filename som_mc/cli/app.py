@@ -16,8 +16,7 @@ from som_mc.cli.common import (
     add_case_args,
     ask_overwrite,
     case_path,
-    connect,
-    progress_bar,
+    simulate,
 )
 from som_mc.conventions import DESIGNS, MODES
 from som_mc.errors import SomMcError
@@ -224,7 +223,7 @@ def _dispatch(args: argparse.Namespace) -> int:
         return run_update(case, path, args)
 
     from som_mc.io import write_netcdf
-    from som_mc.pipeline.engine import deterministic
+    from som_mc.pipeline.engine import deterministic, run
     from som_mc.pipeline.results import summarize
 
     # The deterministic table is read on screen; it is saved only when --out asks for it.
@@ -236,29 +235,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         ds = deterministic(case)
         print_deterministic(ds)
     else:
-        ds = _run_with_progress(case, args)
+        ds = simulate(run, case, args, design=args.design, chunk_draws=args.chunk_draws)
         print_summary(ds if args.summary_only else summarize(ds))
     if out is not None:
         print(f"Results written to {write_netcdf(ds, out, overwrite=args.force)}")
     return 0
-
-
-def _run_with_progress(case, args: argparse.Namespace):
-    from som_mc.pipeline.engine import run
-
-    with (
-        connect(args.scheduler) as client,
-        progress_bar("simulating", args.draws, args.quiet) as tick,
-    ):
-        return run(
-            case,
-            draws=args.draws,
-            seed=args.seed,
-            mode=args.mode,
-            design=args.design,
-            threads=args.threads,
-            progress=tick,
-            summary_only=args.summary_only,
-            client=client,
-            chunk_draws=args.chunk_draws,
-        )

@@ -27,6 +27,7 @@ __all__ = [
     "connect",
     "progress_bar",
     "refuse_overwrite",
+    "simulate",
     "write_plot",
 ]
 
@@ -123,3 +124,24 @@ def write_plot(draw: Callable[[Axes], object], path: Path, force: bool) -> Path:
     from som_mc.present.plots import write_figure
 
     return write_figure(draw, path, overwrite=force)
+
+
+def simulate(runner: Callable, what: object, args: argparse.Namespace, **options: object):
+    """Run ``runner`` (:func:`som_mc.run`, :func:`som_mc.run_course`, :func:`som_mc.portfolio`)
+    on ``what`` with the command's draws, seed, mode, threads and ``--summary-only``, a
+    progress bar, and the dask cluster of ``--scheduler``; ``options`` are passed on."""
+    with (
+        connect(args.scheduler) as client,
+        progress_bar("simulating", args.draws, args.quiet) as tick,
+    ):
+        return runner(
+            what,
+            draws=args.draws,
+            seed=args.seed,
+            mode=args.mode,
+            threads=args.threads,
+            progress=tick,
+            summary_only=args.summary_only,
+            client=client,
+            **options,
+        )

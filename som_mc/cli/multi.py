@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.table import Table
 
-from som_mc.cli.common import ask_overwrite, connect, progress_bar, refuse_overwrite, write_plot
+from som_mc.cli.common import (
+    ask_overwrite,
+    connect,
+    progress_bar,
+    refuse_overwrite,
+    simulate,
+    write_plot,
+)
 from som_mc.conventions import ACTOR, DRAW, MODES, STEP
 from som_mc.errors import SomMcError
 from som_mc.present.console import illustrative_note
@@ -66,7 +72,7 @@ def dispatch(args: argparse.Namespace) -> int:
         refuse_overwrite(args.plot, args.force)
         if args.plot is not None and args.summary_only:
             raise SomMcError("--plot draws every step's draws; it cannot go with --summary-only")
-        ds = _run(run_course, _course_path(args), args)
+        ds = simulate(run_course, _course_path(args), args)
         if args.summary_only:
             print_summary(ds, console)
             return 0
@@ -83,7 +89,7 @@ def dispatch(args: argparse.Namespace) -> int:
         from som_mc.pipeline.portfolios import portfolio
 
         refuse_overwrite(args.plot, args.force)
-        ds = _run(portfolio, _options(args.options), args)
+        ds = simulate(portfolio, _options(args.options), args)
         _comparison(console, ds)
         if args.plot is not None:
             from som_mc.present.plots import portfolio_plot
@@ -117,24 +123,6 @@ def dispatch(args: argparse.Namespace) -> int:
     if args.out is not None:
         console.print(f"Summaries written to {write_netcdf(ds, args.out, overwrite=args.force)}")
     return 0
-
-
-def _run(runner: Callable, what: object, args: argparse.Namespace):
-    """A course or portfolio run with the command's options, a progress bar and dask."""
-    with (
-        connect(args.scheduler) as client,
-        progress_bar("simulating", args.draws, args.quiet) as tick,
-    ):
-        return runner(
-            what,
-            draws=args.draws,
-            seed=args.seed,
-            mode=args.mode,
-            threads=args.threads,
-            progress=tick,
-            summary_only=args.summary_only,
-            client=client,
-        )
 
 
 def _course_path(args: argparse.Namespace) -> Path:
