@@ -33,7 +33,7 @@ from som_mc.inputs.course_file import load_course
 from som_mc.model.layout import Layout
 from som_mc.model.outputs import allocate
 from som_mc.model.simulate import break_even_years, simulate
-from som_mc.pipeline.engine import check_run, finish
+from som_mc.pipeline.engine import check_run, summary_dataset
 from som_mc.pipeline.executors import ProgressCallback, execute
 from som_mc.pipeline.plan import BlockPlan, Sampler, check_mode, part_layouts
 from som_mc.pipeline.provenance import provenance
@@ -171,7 +171,7 @@ def run_course(
         **how,
     }
     if summary_only:
-        return finish(reducer.summary, comp.parts, attrs, keys)
+        return summary_dataset(reducer.summary, comp.parts, attrs, keys)
     return _dataset(meta, comp, reducer.arrays, keys, attrs)
 
 

@@ -28,7 +28,7 @@ from som_mc.pipeline.plan import case_plan, check_mode
 from som_mc.pipeline.provenance import provenance
 from som_mc.pipeline.results import deterministic_dataset, results_dataset
 
-__all__ = ["check_run", "deterministic", "evaluate_quantities", "finish", "run"]
+__all__ = ["check_run", "deterministic", "evaluate_quantities", "run", "summary_dataset"]
 
 #: A Latin hypercube is held whole (draws x inputs doubles); beyond this many bytes the run
 #: asks for the random or Sobol' design, which are drawn block by block.
@@ -116,11 +116,13 @@ def run(
     )
     attrs = {"seed": seed, "draws": draws, "design": design, "mode": mode, **how}
     if summary_only:
-        return finish(reducer.summary, case, attrs, [c.key for c in case.model.consequence])
+        return summary_dataset(
+            reducer.summary, case, attrs, [c.key for c in case.model.consequence]
+        )
     return results_dataset(case, reducer.arrays, **attrs)
 
 
-def finish(summary: Any, cases: Any, attrs: dict, consequences: list[str]) -> xr.Dataset:
+def summary_dataset(summary: Any, cases: Any, attrs: dict, consequences: list[str]) -> xr.Dataset:
     """The Dataset of a run's summaries (:class:`~som_mc.pipeline.streaming.RunSummary`)."""
     first = cases if isinstance(cases, Case) else next(iter(cases.values()))
     return summary.to_dataset(
