@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 import xarray as xr
 
-from som_mc.conventions import ACTOR, ACTORS, CONSEQUENCE, DRAW, INPUT, STEP, YEAR
+from som_mc.conventions import ACTOR, ACTORS, CONSEQUENCE, DRAW, INPUT, OUTPUT, STEP, YEAR
 from som_mc.inputs.case.load import Case
 from som_mc.inputs.compose import Composition
 from som_mc.inputs.course_file import load_course
@@ -37,10 +37,20 @@ from som_mc.pipeline.engine import check_run, summary_dataset
 from som_mc.pipeline.executors import ProgressCallback, execute
 from som_mc.pipeline.plan import BlockPlan, Sampler, check_mode, part_layouts
 from som_mc.pipeline.provenance import provenance
-from som_mc.pipeline.results import money
+from som_mc.pipeline.results import by_part, money, output_attrs
 
 __all__ = ["CoursePlan", "course_plan", "run_course"]
 
+#: The outputs of the whole course its Dataset keeps (attrs from the output registry).
+_COURSE_TOTALS = (
+    "net",
+    "present_value",
+    "gain_pv",
+    "cost_pv",
+    "consequence_pv",
+    "break_even_year",
+    "break_even_year_by_actor",
+)
 #: The outputs of each step, summed over the steps for the course's own.
 _STEP_SUMS = ("net", "present_value", "gain_pv", "cost_pv", "successes", "completions")
 
@@ -258,23 +268,19 @@ def _dataset(
     case = comp.cases[0]
     m = case.model
     steps = list(comp.names) if meta["kind"] == "sequence" else ["+".join(comp.names)]
-    cash = {"units": m.currency, "price_year": str(m.price_year)}
-    persons = {"units": "persons"}
+    data = {
+        name: ((DRAW, *OUTPUT[name].dims), out[name], output_attrs(case, OUTPUT[name]))
+        for name in _COURSE_TOTALS
+    }
+    data.update(by_part(case, out, STEP))
+    data["participants_by_step"] = (
+        (DRAW, STEP, YEAR),
+        out["participants_by_step"],
+        {"long_name": "citizens who start each step, by year", "units": "persons"},
+    )
+    data["inputs"] = ((DRAW, INPUT), out["inputs"])
     ds = xr.Dataset(
-        {
-            "net": ((DRAW, YEAR, ACTOR), out["net"], cash),
-            "present_value": ((DRAW, ACTOR), out["present_value"], cash),
-            "gain_pv": ((DRAW, ACTOR), out["gain_pv"], cash),
-            "cost_pv": ((DRAW, ACTOR), out["cost_pv"], cash),
-            "consequence_pv": ((DRAW, CONSEQUENCE, ACTOR), out["consequence_pv"], cash),
-            "break_even_year": ((DRAW,), out["break_even_year"]),
-            "break_even_year_by_actor": ((DRAW, ACTOR), out["break_even_year_by_actor"]),
-            "net_by_step": ((DRAW, STEP, YEAR, ACTOR), out["net_by_step"], cash),
-            "present_value_by_step": ((DRAW, STEP, ACTOR), out["present_value_by_step"], cash),
-            "participants_by_step": ((DRAW, STEP, YEAR), out["participants_by_step"], persons),
-            "successes_by_step": ((DRAW, STEP, YEAR), out["successes_by_step"], persons),
-            "inputs": ((DRAW, INPUT), out["inputs"]),
-        },
+        data,
         coords={
             DRAW: np.arange(out["net"].shape[0]),
             YEAR: np.arange(1, m.horizon + 1),

@@ -187,6 +187,10 @@ def _run_on_dask(
     plan_future = client.scatter(plan, broadcast=True)
     task = _chunk_summary if summary_only else _chunk_blocks
     futures = [client.submit(task, plan_future, chunk, pure=False) for chunk in chunks]
+    draws_of = {
+        f.key: sum(plan.bounds(b)[1] - plan.bounds(b)[0] for b in chunk)
+        for f, chunk in zip(futures, chunks, strict=True)
+    }
     done = 0
     for future in as_completed(futures):
         result = future.result()
@@ -195,7 +199,7 @@ def _run_on_dask(
         else:
             for b, out in result:
                 reducer.add(b, out)
-        done += sum(plan.bounds(b)[1] - plan.bounds(b)[0] for b in chunks[futures.index(future)])
+        done += draws_of[future.key]
         future.release()
         if progress is not None:
             progress(done, plan.draws)

@@ -29,6 +29,7 @@ from som_mc.inputs.case.load import Case
 from som_mc.pipeline.provenance import provenance
 
 __all__ = [
+    "by_part",
     "case_coords",
     "deterministic_dataset",
     "money",
@@ -127,13 +128,21 @@ def _add_subgroups(ds: xr.Dataset, case: Case, out: Mapping[str, np.ndarray]) ->
     ds.coords[SUBGROUP] = [g.name for g in groups]
     ds.coords["subgroup_label"] = (SUBGROUP, [g.label or g.name for g in groups])
     ds.coords["subgroup_share"] = (SUBGROUP, [g.share for g in groups])
+    ds.update(by_part(case, out, SUBGROUP))
+
+
+def by_part(case: Case, out: Mapping[str, np.ndarray], dim: str) -> dict[str, tuple]:
+    """The net result, present value and successes of each part (``dim``: a case's subgroups,
+    a course's steps) as Dataset variables ``<output>_by_<dim>``, the part after the draw."""
+    variables = {}
     for name in ("net", "present_value", "successes"):
         o = OUTPUT[name]
-        ds[f"{name}_by_subgroup"] = (
-            (DRAW, SUBGROUP, *o.dims),
-            out[f"{name}_by_subgroup"],
-            output_attrs(case, o, f"{o.long_name}, of each subgroup"),
+        variables[f"{name}_by_{dim}"] = (
+            (DRAW, dim, *o.dims),
+            out[f"{name}_by_{dim}"],
+            output_attrs(case, o, f"{o.long_name}, of each {dim}"),
         )
+    return variables
 
 
 def deterministic_dataset(
