@@ -66,7 +66,13 @@ def _consequence(c: int) -> dict[str, Any]:
     return line
 
 
-def benchmark_case(*, gross_rate: bool = False, persistence: bool = False) -> dict[str, Any]:
+def benchmark_case(
+    *,
+    gross_rate: bool = False,
+    persistence: bool = False,
+    horizon: int = HORIZON,
+    n_consequences: int = N_CONSEQUENCES,
+) -> dict[str, Any]:
     """The standard benchmark case as a dict for :func:`som_mc.load_case`.
 
     Parameters
@@ -76,6 +82,9 @@ def benchmark_case(*, gross_rate: bool = False, persistence: bool = False) -> di
         of an uncertain net rate.
     persistence : bool
         Give successes an uncertain annual persistence (mean 0.9) instead of SØM's 1.
+    horizon, n_consequences : int
+        Years simulated and consequences (the first ``n_consequences`` of the standard 33),
+        for measuring how the cost grows.
 
     Returns
     -------
@@ -101,7 +110,7 @@ def benchmark_case(*, gross_rate: bool = False, persistence: bool = False) -> di
     return {
         "name": "benchmark: national roll-out",
         "price_year": 2024,
-        "horizon": HORIZON,
+        "horizon": horizon,
         "discount_rate": {"dist": "uniform", "min": 0.02, "max": 0.05},
         "intake": {
             "participants": [
@@ -146,5 +155,5 @@ def benchmark_case(*, gross_rate: bool = False, persistence: bool = False) -> di
             },
         ],
         "success": success,
-        "consequence": [_consequence(c) for c in range(N_CONSEQUENCES)],
+        "consequence": [_consequence(c) for c in range(n_consequences)],
     }

@@ -125,6 +125,15 @@ def _at_most(ratio: float, target: float) -> str:
     return f"{ratio:.1f}x ({'met' if ratio <= target else '**missed**'})"
 
 
+def _sobol_pairs(benchmarks: list[dict], salib_role: str, ours_role: str):
+    """(n, SALib's benchmark, som-mc's) for each size measured on both sides."""
+    for n in ("2^16", "2^18"):
+        salib = _find(benchmarks, role=salib_role, n=n)
+        ours = _find(benchmarks, role=ours_role, n=n)
+        if salib is not None and ours is not None:
+            yield n, salib, ours
+
+
 def _sobol_rows(benchmarks: list[dict]) -> list[str]:
     rows = [
         "| n | SALib analyze | SALib, 2 resamples | som-mc | "
@@ -132,12 +141,8 @@ def _sobol_rows(benchmarks: list[dict]) -> list[str]:
         f"memory ratio (target ≥ {SOBOL_MEMORY_RATIO:g}x) |",
         "|---|---|---|---|---|---|---|---|",
     ]
-    for n in ("2^16", "2^18"):
-        salib = _find(benchmarks, role="salib", n=n)
+    for n, salib, ours in _sobol_pairs(benchmarks, "salib", "som-mc"):
         quick = _find(benchmarks, role="salib, 2 resamples", n=n)
-        ours = _find(benchmarks, role="som-mc", n=n)
-        if salib is None or ours is None:
-            continue
         mem_salib = salib["extra_info"]["peak_memory_mb"]
         mem_ours = ours["extra_info"]["peak_memory_mb"]
         rows.append(
@@ -147,6 +152,67 @@ def _sobol_rows(benchmarks: list[dict]) -> list[str]:
             f"{mem_ours:.2f} MiB | {_ratio(mem_salib / mem_ours, SOBOL_MEMORY_RATIO)} |"
         )
     return rows
+
+
+def _interval_rows(benchmarks: list[dict]) -> list[str]:
+    """Sobol' indices with their intervals, design and model runs included, on each side."""
+    rows = [
+        "| n (model runs) | SALib: design, model, analyze with 100 bootstraps | S1 half-width "
+        "| som-mc: 8 scrambles of n/8 | S1 half-width | speed-up |",
+        "|---|---|---|---|---|---|",
+    ]
+    for n, salib, ours in _sobol_pairs(benchmarks, "salib with intervals", "som-mc with intervals"):
+        runs = 2 ** int(n[2:]) * 12
+        rows.append(
+            f"| {n} ({runs:,}) | {_seconds(_min(salib))} | "
+            f"{salib['extra_info']['s1_half_width']:.4f} | {_seconds(_min(ours))} | "
+            f"{ours['extra_info']['s1_half_width']:.4f} | {_min(salib) / _min(ours):.1f}x |"
+        )
+    return rows
+
+
+def _correlated_rows(benchmarks: list[dict]) -> list[str]:
+    """Model runs each correlated-input estimator needs for a standard error of 0.01."""
+    rows = [
+        "| estimator | inputs | runs at the pilot | largest SE there | runs for SE 0.01 "
+        "| estimator's own time at the pilot |",
+        "|---|---|---|---|---|---|",
+    ]
+    for bench in benchmarks:
+        info = bench.get("extra_info", {})
+        if "runs_for_se_001" not in info:
+            continue
+        rows.append(
+            f"| {info['estimator']} | {info['inputs']} | {info['runs_at_pilot']:,} | "
+            f"{info['largest_se_at_pilot']:.4f} | {info['runs_for_se_001']:,} | "
+            f"{_seconds(_min(bench))} |"
+        )
+    return rows if len(rows) > 2 else ["(not measured in this run)"]
+
+
+def _growth_rows(benchmarks: list[dict]) -> list[str]:
+    """Time of a run by draws, horizon and consequences (``test_growth.py``)."""
+    rows = [
+        "| draws | horizon | consequences | uncertain inputs | run, 1 thread | per 1,000 draws |",
+        "|---|---|---|---|---|---|",
+    ]
+    points = [b for b in benchmarks if b.get("extra_info", {}).get("role") == "growth"]
+    points.sort(
+        key=lambda b: (
+            b["extra_info"]["dimension"],
+            b["extra_info"]["draws"],
+            b["extra_info"]["horizon"],
+            b["extra_info"]["consequences"],
+        )
+    )
+    for bench in points:
+        info = bench["extra_info"]
+        t = _min(bench)
+        rows.append(
+            f"| {info['draws']:,} | {info['horizon']} | {info['consequences']} | "
+            f"{info['inputs']} | {_seconds(t)} | {_seconds(t / info['draws'] * 1000)} |"
+        )
+    return rows if points else ["(not measured in this run)"]
 
 
 def _import_rows(benchmarks: list[dict]) -> list[str]:
@@ -200,10 +266,28 @@ def make_table(data: dict) -> str:
         "",
         *_kernel_rows(benchmarks),
         "",
+        "**How a run's cost grows** (standard case, one dimension changed at a time; "
+        "`test_growth.py`):",
+        "",
+        *_growth_rows(benchmarks),
+        "",
         "**Sobol' indices against SALib** (same outputs of the G-function on SALib's design, "
         "10 inputs, first order; memory: tracemalloc peak during the call):",
         "",
         *_sobol_rows(benchmarks),
+        "",
+        "**Sobol' indices with intervals, like with like** (each side makes its design, runs "
+        "the G-function on n (D + 2) rows and gives 95 % intervals: SALib a bootstrap of one "
+        "design, som-mc a Student-t interval over 8 independent scrambles of n/8 base "
+        "samples, the same model runs):",
+        "",
+        *_interval_rows(benchmarks),
+        "",
+        "**Correlated inputs** (Shapley effects and the full and independent indices on a "
+        "linear Gaussian model; model runs for a standard error of 0.01 on every index, from "
+        "a pilot of 4096 rows; `test_correlated.py`):",
+        "",
+        *_correlated_rows(benchmarks),
         "",
         "**`som-mc run` end to end** (CTI example, written to netCDF, a new process each; "
         "peak resident memory of that process; target for 10^7 draws: under "

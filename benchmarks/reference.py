@@ -132,8 +132,23 @@ def _lag(a: np.ndarray, k: int) -> np.ndarray:
 
 
 def _first_year(reached: np.ndarray) -> np.ndarray:
-    """First 1-based year along axis 1 where ``reached`` is true; NaN where it never is."""
-    return np.where(reached.any(axis=1), reached.argmax(axis=1) + 1.0, np.nan)
+    """First 1-based year along axis 1 from which ``reached`` is true to the end; NaN where it
+    is false in the last year (docs/model.md §3)."""
+    T = reached.shape[1]
+    # The last year it is false, counted from the end: argmax of the reversed negation.
+    last_false = T - 1 - np.argmax(~reached[:, ::-1], axis=1)
+    year = np.where(reached.all(axis=1), 1.0, last_false + 2.0)
+    return np.where(year <= T, year, np.nan)
+
+
+def _unit_cost(L: Layout, vals: np.ndarray, i: int) -> np.ndarray:
+    """Cost line ``i``'s amount times its factors, ``prod (add + value) ** power``, (n,)."""
+    unit = vals[:, L.cost_q[i]].copy()
+    factor_q = getattr(L, "cost_factor_q", np.zeros((0, 0), dtype=np.int64))
+    if i < factor_q.shape[0]:
+        for f in np.flatnonzero(factor_q[i] >= 0):
+            unit *= (vals[:, factor_q[i, f]] + L.cost_factor_add[i, f]) ** L.cost_factor_pow[i, f]
+    return unit
 
 
 def _success_rate(L: Layout, vals: np.ndarray) -> np.ndarray:
@@ -151,6 +166,9 @@ def _success_rate(L: Layout, vals: np.ndarray) -> np.ndarray:
             r = vals[:, rate_q[j]]
         else:
             r = np.maximum(vals[:, gross_q[j]] - vals[:, deadweight_q[j]], 0.0)
+        transfer_q = getattr(L, "transfer_q", np.zeros(0, dtype=np.int64))
+        if j < transfer_q.shape[0] and transfer_q[j] >= 0:  # transferability, capped at 1
+            r = np.minimum(r * vals[:, transfer_q[j]], 1.0)
         fail = fail * (1.0 - r)
     return 1.0 - fail
 
@@ -185,18 +203,23 @@ def _chunk(
             count = in_course
         else:
             count = 1.0
-        cost[:, :, L.cost_actor[i]] += vals[:, L.cost_q[i], None] * L.cost_mask[i] * count
+        cost[:, :, L.cost_actor[i]] += _unit_cost(L, vals, i)[:, None] * L.cost_mask[i] * count
 
     # Completions in year t (those who started course_years - 1 earlier) and successes.
     finishing = _lag(starts, L.course_years - 1)
     dropout = vals[:, L.dropout_q, None]
     rate = _success_rate(L, vals)[:, None]
     persistence = vals[:, L.persistence_q, None] if L.persistence_q >= 0 else np.ones((n, 1))
+    itt = getattr(L, "itt", False)  # intention to treat: the rate is a share of starters
     if cohort:
         done = rng.binomial(finishing.astype(np.int64), 1.0 - dropout)
-        ok = rng.binomial(done, rate).astype(np.float64)
+        ok = rng.binomial(finishing.astype(np.int64) if itt else done, rate).astype(np.float64)
     else:
-        ok = finishing * (1.0 - dropout) * rate
+        ok = finishing * (1.0 if itt else 1.0 - dropout) * rate
+    # An observed cohort's successes as they are (NaN: drawn).
+    seen = np.asarray(getattr(L, "observed_ok", np.zeros(0)))
+    for t in np.flatnonzero(np.isfinite(seen)):
+        ok[:, t] = seen[t]
 
     # active[:, k, t]: successes of the cohort completing in year t still successful k years on.
     active = np.empty((n, K, T))
@@ -211,8 +234,23 @@ def _chunk(
 
     # Units of each consequence by calendar year (n, C, T), and their price for each actor.
     effect = _take(vals, L.profile_q) * vals[:, L.scale_q, None]
+    limit = np.asarray(getattr(L, "limit", np.zeros(0, dtype=np.int64)))
+    for c in np.flatnonzero(limit > 0):  # a line limited in time: 0 from its limit on
+        effect[:, c, limit[c] :] = 0.0
     units = effect @ lagged
-    price = L.cons_coef[:, None] * _take(vals, L.price_q) * L.price_share
+    part = _take(vals, L.price_q) * L.price_share  # (n, C, A) each actor's part of a unit
+    cap = np.asarray(getattr(L, "price_cap", np.zeros((0, 0))))
+    if cap.size:  # a capped part is cut at its cap; the excess goes to the uncapped actors
+        capped = np.minimum(part, cap)
+        excess = (part - capped).sum(axis=2, keepdims=True)
+        free = np.where(np.isinf(cap) & (L.price_q >= 0), L.price_share, 0.0)
+        total = free.sum(axis=1, keepdims=True)
+        w = np.divide(free, total, out=np.zeros_like(free), where=total > 0)
+        part = capped + excess * w
+    tax = np.asarray(getattr(L, "tax", np.zeros((0, 0))))
+    if tax.size:  # the income tax each actor gets back on the gross price of a transfer
+        part = part - tax * part.sum(axis=2, keepdims=True)
+    price = L.cons_coef[:, None] * part
     gain = units.transpose(0, 2, 1) @ price
     pv_cons = (units @ discount[:, :, None]) * price
 

@@ -153,3 +153,46 @@ def test_accumulator_needs_a_fifth_of_salib_memory(timings: dict, size: str) -> 
         f"n = {size}: som-mc peak {ours / 2**20:.1f} MiB, SALib {salib_peak / 2**20:.1f} MiB; "
         f"the target is at most 1/{MEMORY_RATIO:g}"
     )
+
+
+#: Scrambles of som-mc's intervals: R independent designs of n / R base samples each, the
+#: same model runs as SALib's one design of n.
+REPLICATES = 8
+
+
+def salib_whole(n: int) -> tuple[np.ndarray, np.ndarray]:
+    """SALib as its users run it, intervals included: its design, the model, its analyze
+    with 100 bootstrap resamples."""
+    from SALib.analyze import sobol as salib_analyze
+    from SALib.sample import sobol as salib_sample
+
+    u = salib_sample.sample(PROBLEM, n, calc_second_order=False, scramble=True, seed=1)
+    res = salib_analyze.analyze(PROBLEM, g_function(u), calc_second_order=False, seed=1)
+    return np.asarray(res["S1_conf"]), np.asarray(res["ST_conf"])
+
+
+def som_mc_whole(n: int) -> tuple[np.ndarray, np.ndarray]:
+    """som-mc's sobol_indices with its intervals: 8 independent scrambles of n / 8 base
+    samples (the same n (D + 2) model runs as SALib's design of n), the design, the model
+    and the streaming estimator."""
+    from som_mc.analysis.sensitivity.sobol import sobol_indices
+
+    res = sobol_indices(g_function, N_INPUTS, n // REPLICATES, seed=1, replicates=REPLICATES)
+    return (res.S1_upper - res.S1_lower)[0] / 2.0, (res.ST_upper - res.ST_lower)[0] / 2.0
+
+
+@pytest.mark.parametrize("size", list(SIZES))
+@pytest.mark.parametrize("side", ["salib", "som-mc"])
+def test_with_intervals_like_with_like(benchmark: BenchmarkFixture, side: str, size: str) -> None:
+    """Like with like: each side makes its design, runs the model on the same number of rows
+    and gives its 95 % intervals (SALib: a bootstrap of one design; som-mc: a Student-t
+    interval over independent scrambles, see sobol_indices' notes); the mean half-width of
+    S1 is recorded beside the time."""
+    n = SIZES[size]
+    call = salib_whole if side == "salib" else som_mc_whole
+    benchmark.group = f"Sobol' indices with intervals: n (D + 2) = {n * (N_INPUTS + 2):,} runs"
+    benchmark.extra_info.update(role=f"{side} with intervals", n=size)
+    s1_conf, st_conf = benchmark.pedantic(call, args=(n,), rounds=1 if size == "2^18" else 2)
+    benchmark.extra_info["s1_half_width"] = float(np.mean(s1_conf))
+    assert np.all(np.isfinite(s1_conf)) and np.all(s1_conf >= 0.0)
+    assert np.all(np.isfinite(st_conf))

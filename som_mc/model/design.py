@@ -14,6 +14,7 @@ from __future__ import annotations
 import copy
 
 import numpy as np
+from numba import njit
 from scipy.stats import qmc
 
 from som_mc.checks import block_bounds, power_of_two
@@ -79,32 +80,86 @@ class Design:
         self.draws = draws
         self.n_inputs = n_inputs
         self.seed = seed
-        self._full: np.ndarray | None = None
         self._sobol: qmc.Sobol | None = None
-        if kind != "random" and n_inputs > 0:
+        self._lhs_keys: np.ndarray | None = None
+        if kind == "lhs" and n_inputs > 0:
+            # Latin hypercube strata are a random permutation of the draws in each column;
+            # a keyed permutation computed draw by draw (see _lhs_block) gives block b its
+            # strata without holding the permutation, let alone draws x inputs.
+            keys = np.random.SeedSequence(seed, spawn_key=(STREAM_SCRAMBLE, 1))
+            self._lhs_keys = keys.generate_state(n_inputs * _ROUNDS, np.uint64).reshape(
+                n_inputs, _ROUNDS
+            )
+        elif kind == "sobol" and n_inputs > 0:
+            # Scrambled Sobol' points are made block by block from the scrambled engine,
+            # jumped to the block's first point: the same points as one long draw.
             rng = block_generator(seed, STREAM_SCRAMBLE, 0)
-            if kind == "lhs":
-                # Latin hypercube strata are a permutation over the whole design, drawn at
-                # once: draws x inputs doubles (the one design held whole).
-                engine = qmc.LatinHypercube(n_inputs, rng=rng)
-                self._full = engine.random(draws)
-            else:
-                # Scrambled Sobol' points are made block by block from the scrambled engine,
-                # jumped to the block's first point: the same points as one long draw.
-                self._sobol = qmc.Sobol(n_inputs, scramble=True, rng=rng)
+            self._sobol = qmc.Sobol(n_inputs, scramble=True, rng=rng)
 
-    def block(self, b: int) -> np.ndarray:
-        """The rows of block ``b``, in (0, 1)."""
+    def block(self, b: int, out: np.ndarray | None = None) -> np.ndarray:
+        """The rows of block ``b``, in (0, 1); written into ``out`` (C-contiguous float64 of
+        the block's shape) when given, so that a run reuses its memory."""
         lo, hi = block_bounds(b, self.draws)
-        if self._full is not None:
-            u = self._full[lo:hi]
-        elif self._sobol is not None:
-            u = _sobol_from(self._sobol, lo).random(hi - lo)
-        elif self.n_inputs == 0:
-            u = np.empty((hi - lo, 0))
-        else:
-            u = block_generator(self.seed, STREAM_PARAMS, b).random((hi - lo, self.n_inputs))
-        return np.clip(u, _EPS, 1.0 - _EPS)
+        shape = (hi - lo, self.n_inputs)
+        if out is None:
+            out = np.empty(shape)
+        if self._sobol is not None:
+            out[...] = _sobol_from(self._sobol, lo).random(hi - lo)
+        elif self.n_inputs:
+            block_generator(self.seed, STREAM_PARAMS, b).random(out=out)
+            if self._lhs_keys is not None:
+                bits = max(1, (self.draws - 1).bit_length())
+                _lhs_block(out, lo, self.draws, self._lhs_keys, bits)
+        return np.clip(out, _EPS, 1.0 - _EPS, out=out)
+
+
+#: Rounds of the Feistel network of a Latin hypercube's permutations.
+_ROUNDS = 6
+
+
+@njit(nogil=True, cache=True)
+def _mix(x):
+    """SplitMix64's finaliser (Steele, Lea & Flood 2014): a well-mixed 64-bit hash of ``x``."""
+    x = x + np.uint64(0x9E3779B97F4A7C15)
+    x = (x ^ (x >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+    x = (x ^ (x >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+    return x ^ (x >> np.uint64(31))
+
+
+@njit(nogil=True, cache=True)
+def _permute(i, n, keys, bits):
+    """The image of ``i`` under a keyed random permutation of ``0 .. n - 1``: a Feistel
+    network on ``bits`` bits (split into a high and a low part; each round replaces one part
+    by itself xor a hash of the other, which is invertible whatever the hash, so the network
+    permutes ``0 .. 2^bits - 1``; Luby & Rackoff 1988), walked until it lands below ``n``
+    (cycle walking, Black & Rogaway 2002, "Ciphers with arbitrary finite domains"), which
+    restricts it to a permutation of ``0 .. n - 1``; ``2^bits < 2 n``, so fewer than two
+    walks on average."""
+    low_bits = np.uint64(bits // 2)
+    low_mask = (np.uint64(1) << low_bits) - np.uint64(1)
+    high_mask = (np.uint64(1) << np.uint64(bits - bits // 2)) - np.uint64(1)
+    x = np.uint64(i)
+    while True:
+        high = x >> low_bits
+        low = x & low_mask
+        for r in range(keys.shape[0]):
+            if r % 2 == 0:
+                high ^= _mix(low ^ keys[r]) & high_mask
+            else:
+                low ^= _mix(high ^ keys[r]) & low_mask
+        x = (high << low_bits) | low
+        if x < np.uint64(n):
+            return np.int64(x)
+
+
+@njit(nogil=True, cache=True)
+def _lhs_block(u, lo, n, keys, bits):
+    """Rows ``lo ..`` of a Latin hypercube of ``n`` draws, in place: ``u`` holds uniforms
+    ``U`` and becomes ``(π_j(lo + r) + U) / n``, with ``π_j`` the permutation of column ``j``
+    (McKay, Beckman & Conover 1979)."""
+    for r in range(u.shape[0]):
+        for j in range(u.shape[1]):
+            u[r, j] = (_permute(lo + r, n, keys[j], bits) + u[r, j]) / n
 
 
 def _sobol_from(template: qmc.Sobol, start: int) -> qmc.Sobol:

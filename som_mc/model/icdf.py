@@ -99,8 +99,10 @@ from numba import njit
 
 __all__ = [
     "FAMILY_CODES",
+    "beta_pdf",
     "betainc",
     "betaincinv",
+    "gamma_pdf",
     "gammainc",
     "gammaincinv",
     "log_ndtr",
@@ -704,6 +706,20 @@ def betaincinv(a, b, p):
     return _betaincinv_core(a, b, p, 1.0 - p, norm, i_half, j_half)
 
 
+@njit(nogil=True, error_model="numpy", cache=True)
+def beta_pdf(a, b, x):
+    """The Beta(a, b) density at ``0 < x < 1``, through the prefactor of :func:`betainc`
+    (``x^a (1 - x)^b / B(a, b)`` without the cancellation of its logarithms at large shapes).
+
+    Examples
+    --------
+    >>> round(beta_pdf(2.0, 3.0, 0.5), 12)  # 12 x (1 - x)^2 at 0.5
+    1.5
+    """
+    y = 1.0 - x
+    return _ibeta_prefix(a, b, x, y, _ibeta_norm(a, b)) / (x * y)
+
+
 # --------------------------------------------------------------------------------------------
 # Regularized incomplete gamma
 # --------------------------------------------------------------------------------------------
@@ -774,6 +790,19 @@ def _igamma_pair(a, x, norm):
             break
     q = prefix * h
     return 1.0 - q, q, prefix
+
+
+@njit(nogil=True, error_model="numpy", cache=True)
+def gamma_pdf(a, x):
+    """The Gamma(a, 1) density at ``x > 0``, through the prefactor of :func:`gammainc`
+    (``x^a e^-x / Gamma(a)``, in Stirling's form for a large shape).
+
+    Examples
+    --------
+    >>> round(gamma_pdf(1.0, 2.0), 12)  # exp(-2)
+    0.135335283237
+    """
+    return _igamma_prefix(a, x, _igamma_norm(a)) / x
 
 
 @njit(nogil=True, error_model="numpy", cache=True)

@@ -17,22 +17,17 @@ import numpy as np
 import xarray as xr
 
 from som_mc import checks
-from som_mc.errors import InputError
 from som_mc.inputs.case.load import Case, load_case
 from som_mc.model.design import n_blocks
 from som_mc.model.layout import build_layout
 from som_mc.model.outputs import allocate
-from som_mc.model.simulate import simulate_parts, year_tables
+from som_mc.model.simulate import simulate_parts, tax_table, year_tables
 from som_mc.pipeline.executors import ProgressCallback, execute
 from som_mc.pipeline.plan import case_plan, check_mode
 from som_mc.pipeline.provenance import provenance
 from som_mc.pipeline.results import deterministic_dataset, results_dataset
 
 __all__ = ["check_run", "deterministic", "evaluate_quantities", "run", "summary_dataset"]
-
-#: A Latin hypercube is held whole (draws x inputs doubles); beyond this many bytes the run
-#: asks for the random or Sobol' design, which are drawn block by block.
-_MAX_DESIGN_BYTES = 2**30
 
 
 def run(
@@ -97,14 +92,6 @@ def run(
     """
     case = load_case(case)
     draws, seed = check_run(draws, seed, mode)
-    n_uncertain = len(case.inputs.uncertain)
-    if design == "lhs" and draws * n_uncertain * 8 > _MAX_DESIGN_BYTES:
-        raise InputError(
-            "design",
-            f"a {design} design of {draws:,} draws x {n_uncertain} inputs would need "
-            f"{draws * n_uncertain * 8 / 2**30:.1f} GB held at once; use design 'random' or "
-            "'sobol' (drawn block by block) for runs this large",
-        )
     plan = case_plan(case, draws, seed, mode, design)
     reducer, how = execute(
         plan,
@@ -154,7 +141,7 @@ def deterministic(case: str | Path | dict | Case) -> xr.Dataset:
     x = first.central[first.uncertain_q][np.newaxis, :]
     out, _ = simulate_parts(layouts, x, False, None)
     gain, cost = year_tables(layouts, x)
-    return deterministic_dataset(case, out, gain, cost)
+    return deterministic_dataset(case, out, gain, cost, tax_table(layouts, x))
 
 
 def evaluate_quantities(case: Case, values: np.ndarray) -> dict[str, np.ndarray]:

@@ -9,6 +9,7 @@ reducers place or combine blocks by index.
 
 from __future__ import annotations
 
+import threading
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -131,6 +132,9 @@ def execute(
         workers = _run_on_dask(client, plan, reducer, summary_only, chunk_draws, progress)
         return reducer, {"threads": 0, "dask_workers": workers}
     threads = threads or default_threads()
+    if isinstance(reducer, Stream) and threads > 1:
+        _stream_on_threads(plan, threads, reducer, progress)
+        return reducer, {"threads": threads}
     done = 0
     for b, out in _blocks_on_threads(plan, threads, reducer):
         reducer.add(b, out)
@@ -156,6 +160,40 @@ def _blocks_on_threads(
         while pending:
             first, future = pending.popleft()
             yield first, future.result()
+
+
+def _stream_on_threads(
+    plan: BlockPlan, threads: int, reducer: Stream, progress: ProgressCallback | None
+) -> None:
+    """Summaries on ``threads`` threads: each thread adds its blocks to a summary of its own
+    (and reuses one buffer), and the summaries are merged at the end. Merging is exact and
+    keyed by block index (see :class:`Stream`), so the numbers are those of one thread; the
+    summaries of different blocks are made at once instead of one after the other on the
+    main thread, which was the bottleneck once the blocks themselves became fast."""
+    local = threading.local()
+    summaries: list[Any] = []
+    lock = threading.Lock()
+
+    def work(b: int) -> int:
+        if not hasattr(local, "summary"):
+            local.summary = plan.new_summary()
+            local.buffer = plan.empty(BLOCK_SIZE)
+            with lock:
+                summaries.append(local.summary)
+        lo, hi = plan.bounds(b)
+        buffer = local.buffer
+        target = None if buffer is None else {k: v[: hi - lo] for k, v in buffer.items()}
+        local.summary.add(b, plan.compute(b, target))
+        return hi - lo
+
+    done = 0
+    with ThreadPoolExecutor(max_workers=threads) as pool:
+        for n in pool.map(work, range(plan.n_blocks)):
+            done += n
+            if progress is not None:
+                progress(done, plan.draws)
+    for summary in summaries:
+        reducer.merge(summary)
 
 
 def _run_on_dask(

@@ -62,8 +62,9 @@ class Sampler:
 
     def block(self, b: int, out: np.ndarray | None = None) -> np.ndarray:
         """The input values of block ``b``: rows are draws, columns the uncertain inputs
-        (written into ``out`` when given)."""
-        return sample_block(self.design.block(b), self.packed, out)
+        (written into ``out`` when given: the design's points, then in place their values)."""
+        u = self.design.block(b, out)
+        return sample_block(u, self.packed, u)
 
 
 @dataclass(frozen=True)

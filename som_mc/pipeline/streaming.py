@@ -41,6 +41,14 @@ from numpy.typing import ArrayLike
 from som_mc.checks import whole_number
 from som_mc.conventions import ACTOR, ACTORS, CONSEQUENCE, OUTPUTS, QUANTILE, YEAR
 from som_mc.errors import InputError
+from som_mc.model.simulate import has_flows
+from som_mc.pipeline.block_stats import (
+    add_counts,
+    all_finite,
+    moments,
+    sketch_keys,
+    year_counts,
+)
 
 __all__ = ["DEFAULT_QUANTILES", "BlockTree", "Partial", "QuantileSketch", "RunSummary", "chan"]
 
@@ -145,19 +153,16 @@ class QuantileSketch:
         n = x.shape[0]
         if n == 0:
             return
-        x = x.reshape(n, self._cells)
-        if not np.isfinite(x).all():
+        x = np.ascontiguousarray(x.reshape(n, self._cells))
+        keys = np.empty(x.shape, dtype=np.int64)
+        lo_hi = np.empty(2, dtype=np.int64)
+        mins, maxs = self._min.copy(), self._max.copy()
+        args = (self.zero_threshold, self._log_m, self._inv_log_gamma, keys, lo_hi, mins, maxs)
+        if not sketch_keys(x, *args):
             raise InputError("values", "NaN or infinite values cannot be sketched")
-        s = self._signed_index(x)
-        self._cover(int(s.min()), int(s.max()))
-        width = self._counts.shape[1]
-        s -= self._lo
-        s += np.arange(self._cells, dtype=np.int64) * width
-        self._counts += np.bincount(s.ravel(), minlength=self._cells * width).reshape(
-            self._cells, width
-        )
-        np.minimum(self._min, x.min(axis=0), out=self._min)
-        np.maximum(self._max, x.max(axis=0), out=self._max)
+        self._cover(int(lo_hi[0]), int(lo_hi[1]))
+        add_counts(self._counts, keys, self._lo)
+        self._min, self._max = mins, maxs
         self.count += n
 
     def merge(self, other: QuantileSketch) -> None:
@@ -211,19 +216,6 @@ class QuantileSketch:
         value[:, rank == 0] = self._min[:, np.newaxis]
         value[:, rank == n - 1] = self._max[:, np.newaxis]
         return value.T.reshape((qs.size, *self.shape))
-
-    def _signed_index(self, x: np.ndarray) -> np.ndarray:
-        a = np.abs(x)
-        big = a >= self.zero_threshold
-        # Below the threshold the key is not used; the maximum keeps log away from 0.
-        key = np.log(np.maximum(a, self.zero_threshold))
-        key -= self._log_m
-        key *= self._inv_log_gamma
-        np.ceil(key, out=key)
-        key += 1.0
-        key *= np.sign(x)
-        key *= big
-        return key.astype(np.int64)
 
     def _cover(self, lo: int, hi: int) -> None:
         """Widen the bucket range to include signed indices lo..hi."""
@@ -349,6 +341,8 @@ class RunSummary:
         self._pos_net = np.zeros((T, A), dtype=np.int64)
         self._pos_cum = np.zeros((T, A), dtype=np.int64)
         self._break_even = np.zeros((T + 1, A), dtype=np.int64)
+        # Whether each actor has a gain or a cost in some draw (else: not affected).
+        self._moved = np.zeros(A - 1, dtype=bool)
         # One sketch for PV (A cells), net by year (T A) and cumulative by year (T A).
         self._sketch = QuantileSketch((A + 2 * T * A,), relative_accuracy, zero_threshold)
         # Layout of the moment vector: name -> (slice, shape).
@@ -412,14 +406,19 @@ class RunSummary:
         }
         means, m2s = [], []
         for name, (_, shape) in self._layout.items():
-            x = parts[name].reshape(n, math.prod(shape))
-            mean = x.mean(axis=0)
+            mean, m2 = moments(np.ascontiguousarray(parts[name].reshape(n, math.prod(shape))))
             means.append(mean)
-            m2s.append(((x - mean) ** 2).sum(axis=0))
+            m2s.append(m2)
         be = np.concatenate(
             [arrays["break_even_year_by_actor"], arrays["break_even_year"][:, None]], axis=1
         )
         be_counts = self._break_even_counts(be)
+        moved = self._moved.copy()
+        todo = ~moved  # an actor seen to move stays moved: only the others are looked at
+        if todo.any():
+            moved[todo] = has_flows(
+                arrays["net"][..., todo], arrays["gain_pv"][:, todo], arrays["cost_pv"][:, todo]
+            )
         # The sketch checks that PV and net are finite before it changes; nothing below fails,
         # so a rejected block leaves the accumulator as it was.
         self._sketch.add(np.concatenate([pv, net.reshape(n, -1), cumulative.reshape(n, -1)], 1))
@@ -427,6 +426,7 @@ class RunSummary:
         self._pos_net += np.count_nonzero(net > 0, axis=0)
         self._pos_cum += np.count_nonzero(cumulative > 0, axis=0)
         self._break_even += be_counts
+        self._moved = moved
         self._moments.insert(0, block_index, (n, np.concatenate(means), np.concatenate(m2s)))
         self._blocks.add(block_index)
         self.draws += n
@@ -452,6 +452,7 @@ class RunSummary:
         self._pos_net += other._pos_net
         self._pos_cum += other._pos_cum
         self._break_even += other._break_even
+        self._moved |= other._moved
         self._blocks |= other._blocks
         self.draws += other.draws
 
@@ -489,8 +490,10 @@ class RunSummary:
             ``cumulative_quantile``, and ``pv_lower``, ``pv_upper`` (the interval).
             Probabilities with their mcse sqrt(p (1 − p) / draws): ``p_positive`` (PV > 0),
             ``p_positive_net`` and ``p_positive_cumulative`` by year. Break-even:
-            ``p_break_even`` (first year), ``p_never_break_even`` and ``break_even_median``
-            (NaN when half the draws or more never break even, as :func:`som_mc.summarize`).
+            ``p_break_even`` (first year from which the undiscounted cumulative result stays
+            >= 0), ``p_never_break_even`` and ``break_even_median`` (NaN when half the draws or
+            more never break even, as :func:`som_mc.summarize`), all NaN for an actor that is
+            not ``affected`` (no gain or cost in any draw).
         """
         if self.draws == 0:
             raise InputError("blocks", "no block was added")
@@ -568,16 +571,25 @@ class RunSummary:
             p = count / n
             data[name] = (dim, p)
             data[f"{name}_mcse"] = (dim, np.sqrt(p * (1.0 - p) / n))
+        affected = np.append(self._moved, self._moved.any())
+        data["affected"] = ((ACTOR,), affected, {"long_name": "a gain or a cost in some draw"})
         data["p_break_even"] = (
             (YEAR, ACTOR),
-            self._break_even[:T] / n,
-            {"long_name": "probability that the cumulative net result first is >= 0 in the year"},
+            np.where(affected, self._break_even[:T] / n, np.nan),
+            {
+                "long_name": "probability that the undiscounted cumulative net result stays "
+                ">= 0 from the year to the horizon, and not from the year before"
+            },
         )
-        data["p_never_break_even"] = ((ACTOR,), self._break_even[T] / n)
+        data["p_never_break_even"] = ((ACTOR,), np.where(affected, self._break_even[T] / n, np.nan))
         data["break_even_median"] = (
             (ACTOR,),
-            _median_year(self._break_even, n),
-            {"units": "year of the horizon", "note": "NaN: half the draws or more never"},
+            np.where(affected, _median_year(self._break_even, n), np.nan),
+            {
+                "units": "year of the horizon",
+                "note": "of the undiscounted cumulative result; NaN: half the draws or more "
+                "never, or the actor is not affected",
+            },
         )
         coords = {
             ACTOR: [*ACTORS, "total"],
@@ -602,7 +614,7 @@ class RunSummary:
         if missing:
             raise InputError("out", f"the block lacks {', '.join(missing)}")
         sizes = {"year": self.horizon, "actor": len(ACTORS), "consequence": self.n_consequences}
-        arrays = {k: np.asarray(out[k], dtype=np.float64) for k in _FIELDS}
+        arrays = {k: np.ascontiguousarray(out[k], dtype=np.float64) for k in _FIELDS}
         n = arrays["net"].shape[0]
         for name, dims in _FIELDS.items():
             expected = (n, *(sizes[d] for d in dims))
@@ -611,19 +623,17 @@ class RunSummary:
                     f"out.{name}", f"shape {arrays[name].shape} is not (draws, {dims}) {expected}"
                 )
         for name in ("gain_pv", "cost_pv", "consequence_pv", "successes"):
-            if not np.isfinite(arrays[name]).all():
+            if not all_finite(arrays[name]):
                 raise InputError(f"out.{name}", "NaN or infinite values are not allowed")
         return arrays
 
     def _break_even_counts(self, be: np.ndarray) -> np.ndarray:
         """Counts of the first break-even year (rows 0..T−1) or never (row T) per column."""
         T = self.horizon
-        never = np.isnan(be)
-        year = np.where(never, T + 1, be)
-        if np.any((year < 1) | (year > T + 1) | (year != np.floor(year))):
+        counts = np.zeros((T + 1, be.shape[1]), dtype=np.int64)
+        if not year_counts(np.ascontiguousarray(be), T, counts):
             raise InputError("out.break_even", f"break-even years are 1 .. {T} or NaN")
-        idx = year.astype(np.int64) - 1 + (T + 1) * np.arange(be.shape[1])
-        return np.bincount(idx.ravel(), minlength=(T + 1) * be.shape[1]).reshape(-1, T + 1).T
+        return counts
 
 
 def _with_total(x: np.ndarray) -> np.ndarray:
