@@ -47,6 +47,14 @@ def run_sensitivity(case, path: Path, args: argparse.Namespace) -> int:
                     by_year=args.by_year,
                     client=client,
                 )
+                if case.inputs.correlation and not args.no_correlated:
+                    # The case correlates inputs: per-input indices beside the classical ones.
+                    from som_mc.analysis.sensitivity.dependent import correlated_sensitivity
+
+                    status.update("sobol: correlated inputs, Shapley effects ...")
+                    results["shapley"] = correlated_sensitivity(
+                        case, args.correlated_n, seed=args.seed, groups=groups, threads=2
+                    )
             elif method == "tornado":
                 results[method] = tornado(case)
             elif method == "switching":

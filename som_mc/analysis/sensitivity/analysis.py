@@ -70,6 +70,11 @@ def sobol(
     """
     case = load_case(case)
     names, notes = group_inputs(case, groups)
+    if case.inputs.correlation:  # issue 15: the per-input indices of correlated inputs
+        notes.append(
+            "the case correlates inputs: Shapley effects and full/independent indices per "
+            "input are in correlated_sensitivity (som-mc sensitivity adds them)"
+        )
     f = CaseFunction(case, by_year)
     k = len(case.inputs.uncertain)
     varies = _varying_outputs(f, k, seed)
