@@ -18,7 +18,7 @@ from som_mc.cli.common import (
     write_plot,
 )
 from som_mc.conventions import ACTOR, DRAW, MODES, STEP
-from som_mc.errors import SomMcError
+from som_mc.errors import InputError, SomMcError
 from som_mc.present.console import illustrative_note
 
 if TYPE_CHECKING:  # matplotlib loads only when a figure is asked for
@@ -39,6 +39,21 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     )
     compare.add_argument(
         "options", nargs="+", help="NAME=CASE.toml or example names (at least two)"
+    )
+    compare.add_argument(
+        "--discount-rate",
+        type=_rate,
+        default=None,
+        metavar="RATE",
+        help="put every option on one discount rate: a number (0.035) or fm2021",
+    )
+    compare.add_argument(
+        "--voi",
+        action="store_true",
+        help="per actor: EVPI and the EVPPI of the inputs that decide the choice",
+    )
+    compare.add_argument(
+        "--group", action="append", default=[], metavar="NAME=A,B", help="a group (with --voi)"
     )
     batch = sub.add_parser("batch", help="run every row of a table of cases, summaries only")
     batch.add_argument("table", type=Path, help="CSV: a case column and input columns")
@@ -89,8 +104,19 @@ def dispatch(args: argparse.Namespace) -> int:
         from som_mc.pipeline.portfolios import portfolio
 
         refuse_overwrite(args.plot, args.force)
-        ds = simulate(portfolio, _options(args.options), args)
+        if args.voi and args.summary_only:
+            raise SomMcError("--voi reads every draw; it cannot go with --summary-only")
+        if args.group and not args.voi:
+            raise SomMcError("--group names inputs for --voi; add --voi")
+        try:
+            ds = simulate(portfolio, _options(args.options), args, discount_rate=args.discount_rate)
+        except InputError as err:
+            raise _with_flag(err) from None
         _comparison(console, ds)
+        if args.voi:
+            from som_mc.cli.voi import portfolio_voi
+
+            portfolio_voi(console, ds, args.group, args.seed)
         if args.plot is not None:
             from som_mc.present.plots import portfolio_plot
 
@@ -134,6 +160,33 @@ def _course_path(args: argparse.Namespace) -> Path:
     if args.course is None:
         raise SomMcError(f"give a course file, or --example ({', '.join(course_names())})")
     return args.course
+
+
+def _rate(text: str) -> float | str:
+    """``--discount-rate``: a number or ``fm2021`` (checked by :func:`som_mc.portfolio`)."""
+    if text.strip().lower() == "fm2021":
+        return "fm2021"
+    try:
+        return float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a number (e.g. 0.035) or fm2021"
+        ) from None
+
+
+def _with_flag(err: InputError) -> InputError:
+    """The refusal of options on different discount rates, pointing to ``--discount-rate``."""
+    if err.field == "discount_rate":  # the value of --discount-rate itself
+        return InputError("--discount-rate", err.message, file=err.file)
+    if not err.field.endswith(".discount_rate"):
+        return err
+    what, _, _ = err.message.partition(";")
+    return InputError(
+        err.field,
+        f"{what}; the options are compared on one discount rate: add --discount-rate RATE "
+        "(a number such as 0.035, or fm2021) to put every option on it",
+        file=err.file,
+    )
 
 
 def _options(specs: list[str]) -> dict[str, object]:
@@ -180,6 +233,8 @@ def _comparison(console: Console, ds) -> None:
                 f"{float(s.expected_loss) / 1000:,.0f}",
             )
     console.print(table)
+    if ds.attrs.get("basis"):
+        console.print(f"Basis: {ds.attrs['basis']}.")
     console.print(
         "P(best): share of draws in which the option has the highest present value for that "
         "actor. Expected loss: mean shortfall from the best option of each draw."
