@@ -70,6 +70,8 @@ SUBGROUP = "subgroup"
 STEP = "step"
 OPTION = "option"
 STAGE = "stage"  # a follow-up's prior and posterior
+WTP = "wtp"  # willingness to pay per unit of effect (decision analysis)
+SAMPLE_SIZE = "sample_size"  # citizens a study follows (value of sample information)
 
 
 # --------------------------------------------------------------------------------------------
@@ -135,14 +137,16 @@ OUTPUTS: tuple[Output, ...] = (
         "break_even_year",
         (),
         False,
-        "first year the cumulative net result of all actors is >= 0",
+        "first year from which the undiscounted cumulative net result of all actors stays "
+        ">= 0 to the horizon",
         "year of the horizon",
     ),
     Output(
         "break_even_year_by_actor",
         (ACTOR,),
         False,
-        "first year the actor's cumulative net result is >= 0",
+        "first year from which the actor's undiscounted cumulative net result stays >= 0 "
+        "to the horizon",
         "year of the horizon",
     ),
     Output(

@@ -44,7 +44,7 @@ def test_deterministic_prints_soem_table(capsys: pytest.CaptureFixture[str]) -> 
     text = capsys.readouterr().out
     assert "Net budget result by year" in text
     assert "shelter_days" in text
-    assert "-8,393,750" in text  # the CTI course's cost, from the Aarhus slides
+    assert "−8,393,750" in text  # the CTI course's cost, from the Aarhus slides
     assert "Break-even year" in text
 
 

@@ -190,6 +190,117 @@ ALL_FORMS: dict[str, Any] = {
 }
 
 
+#: A case with the fields added after the first workbook: resources of every kind, a pooled
+#: effect (a knowledge-base study and two of the case's own), transfer, applies_to, an observed
+#: cohort, and consequence lines with tax (a key, rates by actor, none), cap, members,
+#: extrapolate and max_years; and the case's language.
+NEW_FIELDS: dict[str, Any] = {
+    "name": "Resources and a pooled effect",
+    "price_year": 2024,
+    "horizon": 4,
+    "lang": "da",
+    "target_group": "young_cannabis_users_neet",
+    "intake": {
+        "participants": [10, 12],
+        "course_years": 1,
+        "dropout": {"dist": "beta", "mean": 0.1, "sd": 0.03},
+    },
+    "success": {
+        "effect": {
+            "pool": [
+                "cti_herman_2011_homelessness",
+                {
+                    "label": "a",
+                    "measure": "odds_ratio",
+                    "estimate": 0.4,
+                    "se": 0.2,
+                    "evidence_level": 2,
+                },
+                {"label": "b", "measure": "odds_ratio", "estimate": 0.5, "ci95": [0.3, 0.83]},
+            ],
+            "baseline": 0.6,
+            "outcome": "adverse",
+            "use": "prediction",
+            "method": "DL",
+            "hartung_knapp": True,
+            "evidence": True,
+            "note": "three studies",
+        },
+        "transfer": {"dist": "uniform", "min": 0.6, "max": 1.0},
+        "applies_to": "starters",
+        "observed": {"cohort": 1, "completers": 9, "successes": 2},
+        "source": "pooled",
+    },
+    "resource": [
+        {
+            "label": "Social worker",
+            "kind": "staff",
+            "staff": "socialraadgiver",
+            "hours": {"dist": "pert", "min": 20, "mode": 30, "max": 45},
+            "per": "participant",
+            "overhead": {"dist": "uniform", "min": 0.15, "max": 0.35},
+            "note": "from the budget",
+        },
+        {
+            "label": "Pedagogue",
+            "kind": "staff",
+            "wage": 250,
+            "caseload": {"dist": "uniform", "min": 8, "max": 12},
+            "fte_hours": 1600,
+            "actor": "region",
+            "years": [1, 2],
+        },
+        {
+            "label": "Books",
+            "kind": "material",
+            "amount": 500,
+            "per": "year",
+            "source": "catalogue",
+            "illustrative": True,
+        },
+        {"label": "Set-up", "kind": "setup", "amount": 50_000, "years": [1]},
+        {
+            "label": "Training",
+            "kind": "training",
+            "amount": {"preset": "cost_budget", "value": 8000},
+        },
+        {"label": "Usual care", "kind": "alternative", "amount": 3000, "per": "participant_year"},
+    ],
+    "consequence": [
+        {
+            "key": "su_months",
+            "unit_price": 7426,
+            "split": "stat_only",
+            "tax": "transfer_income_2025",
+            "max_years": 5,
+        },
+        {
+            "key": "own_benefit",
+            "unit": "weeks",
+            "area": "employment",
+            "kind": "expenditure",
+            "unit_price": 4000,
+            "split": {"kommune": 0.5, "stat": 0.5},
+            "tax": {"kommune": 0.25, "stat": 0.12},
+            "cap": {"kommune": 1500},
+            "profile": [-4, -4],
+            "max_years": 2,
+            "extrapolate": False,
+        },
+        {
+            "key": "family_visits",
+            "unit": "visits",
+            "area": "social",
+            "kind": "expenditure",
+            "price": {"kommune": 300},
+            "tax": "none",
+            "members": {"dist": "uniform", "min": 1, "max": 2},
+            "profile": [-2],
+        },
+    ],
+}
+
+
 def _floats(value: Any) -> Any:
     """The case with every int a float: TOML's 14 and 14.0 mean the same number."""
     if isinstance(value, dict):
@@ -312,6 +423,40 @@ def test_every_form_round_trips(tmp_path: Path) -> None:
     _same_run(som_mc.run(xlsx, draws=2000, seed=3), som_mc.run(ALL_FORMS, draws=2000, seed=3))
 
 
+def test_new_fields_round_trip(tmp_path: Path) -> None:
+    """Resources, a pooled effect (Studies sheet), transfer, applies_to, observed, tax, cap,
+    members, extrapolate, max_years and lang come back exactly, and the workbook runs as the
+    dict does."""
+    xlsx = write_template(tmp_path / "new.xlsx", NEW_FIELDS)
+    book = openpyxl.load_workbook(xlsx)
+    assert book["Studies"]["A2"].value == "cti_herman_2011_homelessness"
+    assert book["Resources"].max_row == 1 + len(NEW_FIELDS["resource"])
+    back = read_case_xlsx(xlsx)
+    assert _floats(back) == _floats(NEW_FIELDS)
+    assert write_template(tmp_path / "again.xlsx", xlsx) and (
+        read_case_xlsx(tmp_path / "again.xlsx") == back
+    )
+    _same_run(som_mc.run(xlsx, draws=2000, seed=4), som_mc.run(NEW_FIELDS, draws=2000, seed=4))
+
+
+@pytest.mark.parametrize(
+    "effect",
+    [
+        {"study": "cti_herman_2011_homelessness", "baseline": 0.6, "outcome": "adverse"},
+        {"measure": "odds_ratio", "estimate": 0.22, "ci95": [0.06, 0.88], "baseline": 0.6,
+         "outcome": "adverse", "note": "Herman 2011"},
+        {"measure": "smd", "estimate": -0.4, "se": 0.1, "baseline": 0.3, "outcome": "desirable"},
+    ],
+)  # fmt: skip
+def test_single_study_effect_round_trips(effect: dict, tmp_path: Path) -> None:
+    """A study's effect size on the Success sheet (effect_ fields) comes back as written."""
+    case = copy.deepcopy(BLANK_CASE)
+    case["success"] = {"effect": effect, "source": "a study"}
+    back = read_case_xlsx(write_template(tmp_path / "e.xlsx", case))
+    assert back == case
+    assert load_case(case).inputs["success.rate"].family == "effect"
+
+
 def test_empty_list_of_years_round_trips(tmp_path: Path) -> None:
     """``years = []`` (a line charged in no year) is written as [] and read back as []."""
     case = copy.deepcopy(ALL_FORMS)
@@ -340,9 +485,10 @@ def test_blank_template_layout(tmp_path: Path) -> None:
     that names every family, type, actor, area and kind."""
     book = openpyxl.load_workbook(write_template(tmp_path / "blank.xlsx"))
     assert book.sheetnames == [
-        "Case", "Intake", "Success", "Costs", "Consequences", "Profiles", "Correlation", "Help",
+        "Case", "Intake", "Success", "Studies", "Costs", "Resources", "Consequences", "Profiles",
+        "Correlation", "Help",
     ]  # fmt: skip
-    for name in ("Case", "Costs", "Consequences", "Profiles"):
+    for name in ("Case", "Costs", "Resources", "Studies", "Consequences", "Profiles"):
         assert book[name]["A1"].font.bold
         assert book[name].freeze_panes in ("A2", "B2")
     lists = {
@@ -361,8 +507,21 @@ def test_blank_template_layout(tmp_path: Path) -> None:
         "lognormal", "gamma", "beta(k=14, n=100)", "preset(price_medium, 750)", "startup",
         "per_participant_year", "kommune", "region", "stat", "employment", "crime",
         "expenditure", "revenue", "shelter_days", "refusion_110_within_cap", "price_low",
+        "caseload", "fte_hours", "socialraadgiver", "max_years", "applies_to", "effect_baseline",
+        "evidence_level", "hartung_knapp", "transfer_income_2025",
+        # Danish beside English
+        "Sådan udfyldes projektmappen", "betydning (dansk)", "overførbarhedsfaktor",
+        "lofter pr. enhed", "personalegruppe",
     ):  # fmt: skip
         assert word in help_text, word
+    # Every field of the new sheets and columns has its Danish help text.
+    from som_mc.inputs.workbook.case_layout import RESOURCE_COLUMNS, STUDY_COLUMNS
+
+    for field in (*RESOURCE_COLUMNS, *STUDY_COLUMNS):
+        assert field.help_da and field.help_da in help_text, field.name
+    assert '"staff,material,setup,training,alternative"' in {
+        str(v.formula1) for v in book["Resources"].data_validations.dataValidation
+    }
 
 
 def test_filled_in_by_hand(tmp_path: Path) -> None:
@@ -481,6 +640,29 @@ BAD: dict[str, tuple[Any, str]] = {
     "unknown preset": (
         lambda b: _costs(b).__setitem__("C2", "preset(cost_budgett, 5000)"),
         "cost[0].amount: unknown preset 'cost_budgett'",
+    ),
+    "study key with numbers": (
+        lambda b: (
+            b["Studies"].__setitem__("A2", "cti_herman_2011_homelessness"),
+            b["Studies"].__setitem__("D2", 0.5),
+        ),
+        "Studies!A2: a study of the knowledge base gives only its key, not estimate",
+    ),
+    "ci95 not two numbers": (
+        lambda b: (b["Studies"].__setitem__("B2", "a"), b["Studies"].__setitem__("F2", "0.3")),
+        "Studies!F2: '0.3' is not two numbers",
+    ),
+    "cap not by actor": (
+        lambda b: b["Consequences"].__setitem__("L3", "kommune_only"),
+        "Consequences!L3: 'kommune_only' is not allowed; cap is numbers by actor",
+    ),
+    "unknown resource kind": (
+        lambda b: (b["Resources"].__setitem__("A2", "X"), b["Resources"].__setitem__("B2", "staf")),
+        "Resources!B2: 'staf' is not allowed; kind is one of: staff, material",
+    ),
+    "unknown language": (
+        lambda b: b["Case"].__setitem__("B9", "de"),
+        "Case!B9: 'de' is not allowed; lang is one of: da, en",
     ),
     "horizon too short for the intake": (
         lambda b: b["Case"].__setitem__("B7", 0),
@@ -658,6 +840,39 @@ def test_results_all_draws_in_danish(analysed: dict, tmp_path: Path) -> None:
     assert book["Træk"]["A1"].value == "Alle 300 træk"
     assert book["Træk"].max_row == 2 + 300
     assert _cells(book["Opsummering"])[-1][0].startswith("tom median")
+
+
+@pytest.mark.parametrize("lang", ["en", "da"])
+def test_results_consequences_in_the_workbook_language(
+    analysed: dict, lang: str, tmp_path: Path
+) -> None:
+    """The SØM table's gain by consequence names each catalogued consequence and its area in
+    the workbook's language (the knowledge base's label_en / label_da), the Danish
+    illustrative warning names them too; a case's own label stays as written."""
+    from som_mc.inputs.knowledge.base import load_knowledge
+
+    kb = load_knowledge()
+    det = analysed["deterministic"]
+    path = write_results_xlsx(tmp_path / "r.xlsx", deterministic=det, lang=lang)
+    rows = _cells(openpyxl.load_workbook(path)["SØM-tabel" if lang == "da" else "SØM table"])
+    head = next(i for i, r in enumerate(rows) if r[0] == ("konsekvens" if lang == "da" else
+                                                          "consequence"))  # fmt: skip
+    found = [r[0] for r in rows[head + 1 :] if r[2] == ("i alt" if lang == "da" else "total")]
+    keys = [str(k) for k in det["consequence"].values]
+    expected = [getattr(kb.consequences[k], f"label_{lang}") for k in keys]
+    assert found == expected
+    assert kb.consequences[keys[0]].label_da != kb.consequences[keys[0]].label_en
+    areas = {r[1] for r in rows[head + 1 :] if r[0] in expected}
+    assert areas == {"socialområdet" if lang == "da" else "social"}
+    warning = next(r[0] for r in rows if str(r[0]).startswith(("Bruger", "Uses")))
+    # Danish names the consequence (som_mc.present.labels.illustrative_items); English keeps
+    # the provenance's keys, as the attrs hold them.
+    assert (expected[0] if lang == "da" else keys[0]) in warning
+
+    own = det.copy()
+    own["consequence_label"] = own["consequence_label"].copy(data=["Mine egne døgn", *expected[1:]])
+    path = write_results_xlsx(tmp_path / "own.xlsx", deterministic=own, lang=lang)
+    assert "Mine egne døgn" in {r[0] for r in _cells(openpyxl.load_workbook(path).worksheets[0])}
 
 
 def test_results_never_overwrite_unasked(analysed: dict, tmp_path: Path) -> None:

@@ -157,7 +157,11 @@ def test_price_year_outside_index_is_an_error() -> None:
 
 def test_refusion_ladder_splits_kontanthjaelp_by_hand() -> None:
     """One citizen fewer on kontanthjælp for a week, 2023 prices: 11,944 x 12/52 = 2,756.31 kr.;
-    after 52 weeks the state refunds 20 % (refusionstrappen): kommune 2,205.05, stat 551.26."""
+    after 52 weeks the state refunds 20 % (refusionstrappen): gross kommune 2,205.05, stat
+    551.26. Kontanthjælp is taxable, so the net saving (issue 17) is less the income tax the
+    public purse no longer gets back: kommuneskat 25.068 % to the kommune and bundskat 12.01 %
+    to the state (Skatteministeriet 2025; rules.toml transfer_income_2025): kommune
+    (0.8 - 0.25068) x 2,756.31 = 1,514.09, stat (0.2 - 0.1201) x 2,756.31 = 220.23."""
     case = {
         "name": "ladder", "price_year": 2023, "horizon": 1,
         "intake": {"participants": [1]},
@@ -167,10 +171,13 @@ def test_refusion_ladder_splits_kontanthjaelp_by_hand() -> None:
             {"key": "kontanthjaelp_weeks", "profile": [-1], "price_preset": "price_high"}
         ],
     }  # fmt: skip
-    gain = deterministic(case).gain.isel(year=0)
+    ds = deterministic(case)
+    gain, gross = ds.gain.isel(year=0), ds.gain_gross_by_consequence.isel(year=0).sum("consequence")
     week = 11944 * 12 / 52
-    assert float(gain.sel(actor="kommune")) == pytest.approx(0.8 * week, rel=1e-12)
-    assert float(gain.sel(actor="stat")) == pytest.approx(0.2 * week, rel=1e-12)
+    assert float(gross.sel(actor="kommune")) == pytest.approx(0.8 * week, rel=1e-12)
+    assert float(gross.sel(actor="stat")) == pytest.approx(0.2 * week, rel=1e-12)
+    assert float(gain.sel(actor="kommune")) == pytest.approx((0.8 - 0.25068) * week, rel=1e-12)
+    assert float(gain.sel(actor="stat")) == pytest.approx((0.2 - 0.1201) * week, rel=1e-12)
     assert float(gain.sel(actor="region")) == 0.0
 
 

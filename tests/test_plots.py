@@ -290,17 +290,22 @@ def test_unknown_actor_input_or_dataset_is_a_clear_error(results, call, field) -
 def test_public_api() -> None:
     assert sorted(plots.__all__) == [
         "break_even_distribution",
+        "ceac_plot",
         "consequence_waterfall",
         "convergence",
         "evppi_plot",
+        "evsi_plot",
         "fan_chart",
+        "loss_plot",
         "parts_plot",
         "portfolio_plot",
         "pv_distribution",
         "pv_vs_input",
+        "shapley_plot",
         "sobol_plot",
         "tornado_plot",
         "update_plot",
+        "voi_curve_plot",
         "who_pays",
         "write_figure",
     ]

@@ -47,7 +47,7 @@ def results() -> dict[str, xr.Dataset]:
     ]
     options = {name: som_mc.example_path(name) for name in ("cti", "housing_first")}
     return {
-        "portfolio": portfolio(options, draws=1500, seed=3),
+        "portfolio": portfolio(options, draws=1500, seed=3, discount_rate="fm2021"),
         "course": som_mc.run_course(course_path("cti_then_housing_first"), draws=1500, seed=3),
         "subgroups": som_mc.run(grouped, draws=1500, seed=3),
         "run": som_mc.run(som_mc.example_path("cti"), draws=200, seed=3),
@@ -250,7 +250,7 @@ PNG = b"\x89PNG\r\n\x1a\n"
 @pytest.mark.parametrize(
     "command",
     [
-        ["compare", "cti", "housing_first"],
+        ["compare", "cti", "housing_first", "--discount-rate", "fm2021"],
         ["course", "--example", "cti_then_housing_first"],
     ],
 )
@@ -283,7 +283,8 @@ def test_cli_plot_names_the_formats_it_writes(
 ) -> None:
     """A --plot file with a suffix no figure format has is refused before the run."""
     out = tmp_path / "figure.xyz"
-    args = ["compare", "cti", "housing_first", "--draws", "50", "--plot", str(out)]
+    args = ["compare", "cti", "housing_first", "--discount-rate", "0", "--draws", "50"]
+    args += ["--plot", str(out)]
     assert main(args) == EXIT_USER_ERROR
     assert "allowed suffixes: .png, .pdf, .svg" in capsys.readouterr().err
     assert not out.exists()

@@ -22,6 +22,14 @@ prior draws, weights ``w ∝ r^K (1 - r)^(N - K)``: the posterior numbers are we
 of the prior run, with Monte Carlo standard errors of the self-normalised estimator and the
 effective sample size ``1 / sum(w^2)`` (Owen 2013, *Monte Carlo theory, methods and examples*,
 ch. 9). A small effective sample size gives a :class:`LowEffectiveSampleSize` warning.
+
+**The observed cohort (som-mc).** K/N are, by default, the completers and successes of the
+case's own first cohort (``cohort=1``; another intake year with ``cohort=``). That cohort's
+outcome is known, so the posterior case keeps it as it is (``success.observed``: exactly K
+successes of N completers in its year of completion, in every draw and in both modes) and only
+the other cohorts are drawn with the posterior rate; persistence after success is still drawn.
+``cohort=None`` reads K/N as evidence from elsewhere (another site, a pilot that is not a
+cohort of this case): every cohort is then drawn. Costs stay those of the case's intake.
 """
 
 from __future__ import annotations
@@ -43,6 +51,7 @@ from som_mc.conventions import ACTOR, INPUT, STAGE, TOTAL
 from som_mc.errors import InputError
 from som_mc.inputs.case.inputs import collect_inputs
 from som_mc.inputs.case.load import Case, load_case
+from som_mc.inputs.case.schema import ObservedCohort
 from som_mc.inputs.distributions import Beta, Distribution
 
 __all__ = [
@@ -116,11 +125,23 @@ def _updated_input(case: Case) -> tuple[str, Distribution]:
     return f"success.{name}", dist
 
 
-def _with_rate(case: Case, name: str, dist: Distribution, note: str, k: int, n: int) -> Case:
+def _with_rate(
+    case: Case,
+    name: str,
+    dist: Distribution,
+    note: str,
+    k: int,
+    n: int,
+    cohort: int | None = None,
+) -> Case:
     field = name.split(".", 1)[1]
-    success = case.model.success.model_copy(update={field: dist})
+    changes: dict[str, object] = {field: dist}
+    if cohort is not None:
+        changes["observed"] = _observed(case, cohort, k, n)
+        note += f"; cohort {cohort} kept as observed ({k} of {n}), later cohorts drawn"
+    success = case.model.success.model_copy(update=changes)
     model = case.model.model_copy(update={"success": success})
-    tag = f"{case.sha256}:{name}:{k}/{n}:{dist.describe()}".encode()
+    tag = f"{case.sha256}:{name}:{k}/{n}:{cohort}:{dist.describe()}".encode()
     return dataclasses.replace(
         case,
         model=model,
@@ -128,6 +149,28 @@ def _with_rate(case: Case, name: str, dist: Distribution, note: str, k: int, n: 
         sha256=hashlib.sha256(tag).hexdigest(),
         notes=(*case.notes, note),
     )
+
+
+def _observed(case: Case, cohort: int, k: int, n: int) -> ObservedCohort:
+    """The observed cohort, validated against the case (a cohort completing in its horizon)."""
+    if not is_whole_number(cohort) or int(cohort) < 1:
+        raise InputError("cohort", f"{cohort!r} is not allowed; an intake year 1, 2, ... or None")
+    seen = ObservedCohort(cohort=int(cohort), completers=n, successes=k)
+    m = case.model
+    if int(cohort) > len(m.intake.participants) or (
+        int(cohort) + m.intake.course_years - 1 > m.horizon
+    ):
+        raise InputError(
+            "cohort",
+            f"{cohort} is not a cohort of the case that completes within its horizon; allowed: "
+            f"1 to {len(m.intake.participants)}, or None for an observation from elsewhere",
+        )
+    if m.subgroup:
+        raise InputError(
+            "cohort",
+            f"{cohort}: an observed cohort is not split by subgroup; use cohort=None (--cohort 0)",
+        )
+    return seen
 
 
 def _conjugate_note(name: str, prior: Beta, post: Beta, k: int, n: int) -> str:
@@ -142,6 +185,7 @@ def posterior_case(
     observed: tuple[int, int],
     draws: int = 10_000,
     seed: int | None = 0,
+    cohort: int | None = 1,
 ) -> Case:
     """The case with its success rate replaced by the posterior after ``observed``.
 
@@ -154,6 +198,9 @@ def posterior_case(
         Used only for a non-beta prior, whose posterior is the importance-weighted prior
         draws summarised as a beta with the same mean and variance (an approximation, said in
         the case's notes). A beta prior's posterior is exact and needs no draws.
+    cohort : int or None
+        The intake year of the observed cohort (default 1), kept as observed in the returned
+        case (``success.observed``); None: K/N is from elsewhere (see the module docstring).
 
     Returns
     -------
@@ -173,7 +220,8 @@ def posterior_case(
     name, prior = _updated_input(case)
     if isinstance(prior, Beta):
         post = Beta(prior.alpha + k, prior.beta + n - k)
-        return _with_rate(case, name, post, _conjugate_note(name, prior, post, k, n), k, n)
+        note = _conjugate_note(name, prior, post, k, n)
+        return _with_rate(case, name, post, note, k, n, cohort)
     r = _prior_draws(case, name, prior, draws, seed)
     w, ess = _weights(r, k, n, name)
     mean = float(np.dot(w, r))
@@ -185,7 +233,7 @@ def posterior_case(
         f"summarised as {post.describe()} with the posterior's mean {mean:.4g} and sd "
         f"{math.sqrt(var):.4g} (an approximation)"
     )
-    return _with_rate(case, name, post, note, k, n)
+    return _with_rate(case, name, post, note, k, n, cohort)
 
 
 def _prior_draws(
@@ -248,6 +296,7 @@ def update(
     design: str = "random",
     interval: float = 0.90,
     method: str = "auto",
+    cohort: int | None = 1,
 ) -> xr.Dataset:
     """How the business case moves after ``K`` of ``N`` completers have succeeded.
 
@@ -269,6 +318,10 @@ def update(
     method : {"auto", "conjugate", "importance"}
         ``"auto"``: conjugate for a beta prior, importance reweighting otherwise.
         ``"importance"`` reweights a beta prior too (a check on the conjugate result).
+    cohort : int or None
+        The intake year of the observed cohort (default 1): the posterior keeps its K of N as
+        they are and draws only the other cohorts; None: K/N is evidence from elsewhere and
+        every cohort is drawn (see the module docstring).
 
     Returns
     -------
@@ -279,7 +332,8 @@ def update(
         ``rate_mean_mcse``, ``rate_lower`` and ``rate_upper`` (the rate's interval), and
         ``rate_density`` (a histogram of the rate, for plotting). Attributes: ``method``
         (``"conjugate"`` or ``"importance"``), ``ess`` (effective sample size of the
-        posterior), ``observed_k``, ``observed_n``, ``updated_input``, ``prior`` and
+        posterior), ``observed_k``, ``observed_n``, ``observed_cohort`` (0: from
+        elsewhere), ``updated_input``, ``prior`` and
         ``posterior`` (descriptions), and the run's provenance.
 
     Raises
@@ -322,7 +376,8 @@ def update(
     if isinstance(prior, Beta) and method != "importance":
         method = "conjugate"
         post = Beta(prior.alpha + k, prior.beta + n - k)
-        post_case = _with_rate(case, name, post, _conjugate_note(name, prior, post, k, n), k, n)
+        note = _conjugate_note(name, prior, post, k, n)
+        post_case = _with_rate(case, name, post, note, k, n, cohort)
         post_ds = run(post_case, draws=draws, seed=seed, mode=mode, design=design)
         r_post = post_ds["inputs"].sel({INPUT: name}).values
         pv_post = _with_total(post_ds["present_value"]).values
@@ -331,7 +386,12 @@ def update(
     else:
         method, post = "importance", None
         r_post, pv_post = r_prior, pv_prior
-        w_post, ess = _weights(r_prior, k, n, name)
+        if cohort is not None:  # the prior's draws with the observed cohort as it was
+            seen = _with_rate(case, name, prior, "", k, n, cohort)
+            seen_ds = run(seen, draws=draws, seed=seed, mode=mode, design=design)
+            r_post = seen_ds["inputs"].sel({INPUT: name}).values
+            pv_post = _with_total(seen_ds["present_value"]).values
+        w_post, ess = _weights(r_post, k, n, name)
         posterior_text = f"prior draws reweighted by r^{k} (1 - r)^{n - k}"
         if ess < ESS_WARNING:
             warnings.warn(
@@ -432,6 +492,7 @@ def update(
             "ess": ess,
             "observed_k": k,
             "observed_n": n,
+            "observed_cohort": 0 if cohort is None else int(cohort),
             "updated_input": name,
             "prior": prior.describe(),
             "posterior": posterior_text,

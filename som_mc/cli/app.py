@@ -48,6 +48,12 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--force", action="store_true", help="replace an existing output file")
     run.add_argument("--quiet", action="store_true", help="no progress bar")
     run.add_argument(
+        "--lang",
+        choices=("da", "en"),
+        default=None,
+        help="language of the summary (default: the case's lang, else en)",
+    )
+    run.add_argument(
         "--summary-only",
         action="store_true",
         help="keep summaries, not draws (memory flat in draws; for 10^6 draws and more)",
@@ -72,6 +78,18 @@ def _parser() -> argparse.ArgumentParser:
     sens.add_argument("--replicates", type=int, default=4, help="independent Sobol' scrambles")
     sens.add_argument("--second-order", action="store_true", help="second-order Sobol' indices")
     sens.add_argument("--by-year", action="store_true", help="Sobol' indices of each year's net")
+    sens.add_argument(
+        "--correlated-n",
+        type=int,
+        default=1024,
+        help="base rows of the Shapley and full/independent indices (cases that correlate "
+        "inputs; default 1024)",
+    )
+    sens.add_argument(
+        "--no-correlated",
+        action="store_true",
+        help="skip the Shapley and full/independent indices of correlated inputs",
+    )
     sens.add_argument(
         "--groups",
         choices=("consequence", "kind"),
@@ -108,7 +126,12 @@ def _parser() -> argparse.ArgumentParser:
     report = sub.add_parser("report", help="write an HTML report (and Excel) for a committee")
     add_case_args(report)
     report.add_argument("--out", type=Path, default=Path("report"), help="folder (default report/)")
-    report.add_argument("--lang", choices=("da", "en"), default="da", help="language (default da)")
+    report.add_argument(
+        "--lang",
+        choices=("da", "en"),
+        default=None,
+        help="language (default: the case's lang, else da)",
+    )
     report.add_argument("--draws", type=int, default=10_000, help="Monte Carlo draws")
     report.add_argument("--mode", choices=MODES, default="expected", help="expected or cohort")
     report.add_argument("--n", type=int, default=1024, help="Sobol' base sample, a power of 2")
@@ -151,6 +174,12 @@ def _parser() -> argparse.ArgumentParser:
     from som_mc.cli.multi import add_parsers
 
     add_parsers(sub)
+    from som_mc.cli.voi import add_parser as add_voi_parser
+
+    add_voi_parser(sub)
+    from som_mc.cli.evidence import add_parsers as add_evidence_parsers
+
+    add_evidence_parsers(sub)
     return parser
 
 
@@ -184,10 +213,18 @@ def _dispatch(args: argparse.Namespace) -> int:
         from som_mc.cli.knowledge import run_knowledge
 
         return run_knowledge(args)
+    if args.command == "voi":
+        from som_mc.cli.voi import run_voi
+
+        return run_voi(args)
     if args.command in ("course", "compare", "batch"):
         from som_mc.cli.multi import dispatch
 
         return dispatch(args)
+    if args.command in ("evidence", "costs"):
+        from som_mc.cli.evidence import dispatch as dispatch_evidence
+
+        return dispatch_evidence(args)
     if args.command == "template":
         from som_mc.inputs.examples import example_path
         from som_mc.present.workbook import write_template
@@ -231,12 +268,13 @@ def _dispatch(args: argparse.Namespace) -> int:
     out = None if args.no_save else (args.out or default_out)
     if out is not None and out.exists() and not args.force:
         args.force = ask_overwrite(out)  # ask before the run, not after it
+    lang = args.lang or case.model.lang or "en"  # docs/cases.md: the case's lang
     if args.deterministic:
         ds = deterministic(case)
-        print_deterministic(ds)
+        print_deterministic(ds, lang=lang)
     else:
         ds = simulate(run, case, args, design=args.design, chunk_draws=args.chunk_draws)
-        print_summary(ds if args.summary_only else summarize(ds))
+        print_summary(ds if args.summary_only else summarize(ds), lang=lang)
     if out is not None:
         print(f"Results written to {write_netcdf(ds, out, overwrite=args.force)}")
     return 0

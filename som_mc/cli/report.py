@@ -15,6 +15,9 @@ def run_report(case, args: argparse.Namespace) -> int:
 
     from som_mc.present.report import compute_report_data, write_report
 
+    # The command's --lang, else the case's lang (docs/cases.md), else Danish, the
+    # committee's language.
+    args.lang = args.lang or case.model.lang or "da"
     html = args.out / f"report_{args.lang}.html"
     xlsx = args.out / f"results_{args.lang}.xlsx"
     for path in (html, *(() if args.no_excel else (xlsx,))):

@@ -38,6 +38,14 @@ def add_update_parser(sub: Any) -> argparse.ArgumentParser:
     p.add_argument(
         "--observed", required=True, metavar="K/N", help="K of N completers succeeded, e.g. 3/20"
     )
+    p.add_argument(
+        "--cohort",
+        type=int,
+        default=1,
+        metavar="YEAR",
+        help="intake year of the observed cohort, kept as observed while later cohorts are "
+        "drawn (default 1); 0: K/N is from elsewhere and every cohort is drawn",
+    )
     p.add_argument("--draws", type=int, default=10_000, help="Monte Carlo draws (default 10000)")
     p.add_argument("--seed", type=int, default=0, help="seed of both runs (default 0)")
     p.add_argument("--mode", choices=MODES, default="expected", help="expected or cohort")
@@ -54,15 +62,22 @@ def run_update(case: Case, path: Path, args: argparse.Namespace) -> int:
     from som_mc.io import ResultExistsError, atomic_write
 
     observed = parse_observed(args.observed)
+    cohort = None if args.cohort == 0 else args.cohort
     for out in (args.out, args.plot):
         if out is not None and out.exists() and not args.force:
             raise ResultExistsError(f"{out}: a file is already there; --force replaces it")
     ds = update(
-        case, observed, draws=args.draws, seed=args.seed, mode=args.mode, design=args.design
+        case,
+        observed,
+        draws=args.draws,
+        seed=args.seed,
+        mode=args.mode,
+        design=args.design,
+        cohort=cohort,
     )
     print_update(ds)
     if args.out is not None:
-        post = posterior_case(case, observed, draws=args.draws, seed=args.seed)
+        post = posterior_case(case, observed, draws=args.draws, seed=args.seed, cohort=cohort)
         text = updated_case_toml(path, post)
         written = atomic_write(
             args.out,
@@ -97,6 +112,12 @@ def print_update(ds: xr.Dataset, console: Console | None = None) -> None:
     console.print(
         f"[bold]{escape(a['case_name'])}[/bold]: {a['observed_k']} of {a['observed_n']} "
         f"completers succeeded; {a['draws']:,} draws, {a['mode']} mode, seed {a['seed']}"
+    )
+    cohort = a.get("observed_cohort", 0)
+    console.print(
+        f"Cohort {cohort} is kept as observed; only the other cohorts are drawn."
+        if cohort
+        else "K/N is evidence from elsewhere; every cohort of the case is drawn."
     )
     rate = Table(title=f"{a['updated_input']} ({a['method']} update)")
     for col in ("", "distribution", "mean", f"{pct:g} %", f"{100 - pct:g} %"):
@@ -191,6 +212,11 @@ def updated_case_toml(source: Path, post: Case) -> str:
     spec: dict[str, Any] = {"dist": "beta", **dist.params(), "note": post.notes[-1]}
     success = {k: v for k, v in original["success"].items() if k not in ("effect", field)}
     success = {field: spec, **success}
+    seen = post.model.success.observed
+    if seen is not None:
+        success["observed"] = seen.model_dump()
+    else:
+        success.pop("observed", None)
     # tomli-w writes TOML that tomllib reads back as the same values (checked below).
     import tomli_w
 

@@ -428,6 +428,10 @@ def _effect_rate(spec: Mapping[str, Any], effects: Mapping[str, Any]) -> tuple[E
         raise _fail(
             'expected a table, e.g. { study = "<key>", baseline = 0.6, outcome = "adverse" }'
         )
+    if "pool" in spec:  # several studies: a random-effects meta-analysis
+        from som_mc.inputs.pooling import pooled_effect_rate
+
+        return pooled_effect_rate(spec, effects)
     unknown = [k for k in spec if k not in _SPEC_KEYS]
     if unknown:
         close = difflib.get_close_matches(str(unknown[0]), _SPEC_KEYS, n=1)

@@ -79,6 +79,10 @@ def simulate_block(x, layout, starts_in, cohort, rng, out):
     cost_actor = layout.cost_actor
     cost_q = layout.cost_q
     cost_mask = layout.cost_mask
+    cost_factor_q = layout.cost_factor_q
+    cost_factor_add = layout.cost_factor_add
+    cost_factor_pow = layout.cost_factor_pow
+    transfer_q = layout.transfer_q
     cons_coef = layout.cons_coef
     profile_q = layout.profile_q
     profile_len = layout.profile_len
@@ -89,6 +93,16 @@ def simulate_block(x, layout, starts_in, cohort, rng, out):
     decay_q = layout.decay_q
     price_q = layout.price_q
     price_share = layout.price_share
+    itt = layout.itt
+    observed_done = layout.observed_done
+    observed_ok = layout.observed_ok
+    n_observed = observed_ok.shape[0]
+    limit = layout.limit
+    n_limit = limit.shape[0]
+    tax = layout.tax
+    n_tax = tax.shape[0]
+    price_cap = layout.price_cap
+    n_cap = price_cap.shape[0]
     net = out.net
     pv = out.present_value
     pv_gain = out.gain_pv
@@ -141,6 +155,18 @@ def simulate_block(x, layout, starts_in, cohort, rng, out):
     cost_at = np.empty(cost_q.shape[0], dtype=np.int64)
     for line in range(cost_q.shape[0]):
         cost_at[line] = pos[cost_q[line]]
+    # A line's factors (Layout.cost_factor_q); a layout whose cost lines outnumber its factor
+    # rows (none given) has no factors on the others.
+    n_factor_lines = min(cost_factor_q.shape[0], cost_q.shape[0])
+    factor_at = np.full((cost_factor_q.shape[0], cost_factor_q.shape[1]), -1, dtype=np.int64)
+    for line in range(cost_factor_q.shape[0]):
+        for f in range(cost_factor_q.shape[1]):
+            factor_at[line, f] = _where(pos, cost_factor_q[line, f])
+    n_transfer = min(transfer_q.shape[0], rate_q.shape[0])
+    transfer_at = np.full(max(n_transfer, 1), -1, dtype=np.int64)
+    for j in range(n_transfer):
+        transfer_at[j] = _where(pos, transfer_q[j])
+    unit = np.zeros(_TILE)
     scale_at = np.empty(n_cons, dtype=np.int64)
     members_at = np.empty(n_cons, dtype=np.int64)
     price_at = np.empty((n_cons, A), dtype=np.int64)
@@ -168,6 +194,9 @@ def simulate_block(x, layout, starts_in, cohort, rng, out):
     running = np.zeros((T, M))
     tmp = np.zeros(M)
     price = np.zeros(M)
+    part = np.zeros((A, M))  # each actor's part of a unit's price, after caps and tax
+    gross = np.zeros(M)
+    excess = np.zeros(M)
     dot = np.zeros(M)
     sum_pv = np.zeros(M)
     sum_gain = np.zeros(M)
@@ -235,19 +264,34 @@ def simulate_block(x, layout, starts_in, cohort, rng, out):
             q = cost_at[line]
             a = cost_actor[line]
             kind = cost_type[line]
+            # The line's amount times its factors, (add + value) ** (+1 or -1).
+            for i in range(m):
+                unit[i] = vals[q, i]
+            if line < n_factor_lines:
+                for f in range(factor_at.shape[1]):
+                    fq = factor_at[line, f]
+                    if fq < 0:
+                        continue
+                    add = cost_factor_add[line, f]
+                    if cost_factor_pow[line, f] > 0.0:
+                        for i in range(m):
+                            unit[i] *= vals[fq, i] + add
+                    else:
+                        for i in range(m):
+                            unit[i] /= vals[fq, i] + add
             for t in range(T):
                 mask = cost_mask[line, t]
                 if mask == 0.0:
                     continue
                 if kind == _PER_PARTICIPANT:
                     for i in range(m):
-                        cost[t, a, i] += vals[q, i] * mask * starts[t, i]
+                        cost[t, a, i] += unit[i] * mask * starts[t, i]
                 elif kind == _PER_PARTICIPANT_YEAR:
                     for i in range(m):
-                        cost[t, a, i] += vals[q, i] * mask * in_course[t, i]
+                        cost[t, a, i] += unit[i] * mask * in_course[t, i]
                 else:
                     for i in range(m):
-                        cost[t, a, i] += vals[q, i] * mask * share
+                        cost[t, a, i] += unit[i] * mask * share
 
         # Beyond a profile's last year: stop (SØM), hold the last value, or decay geometrically.
         k_end = k_max
@@ -275,6 +319,8 @@ def simulate_block(x, layout, starts_in, cohort, rng, out):
                     r = vals[rate_at[j], i]
                 else:
                     r = max(vals[gross_at[j], i] - vals[deadweight_at[j], i], 0.0)
+                if j < n_transfer and transfer_at[j] >= 0:  # transferability, capped at 1
+                    r = min(r * vals[transfer_at[j], i], 1.0)
                 fail *= 1.0 - r
             rate = 1.0 - fail
             persistence = vals[persistence_at, i] if persistence_at >= 0 else 1.0
@@ -284,14 +330,20 @@ def simulate_block(x, layout, starts_in, cohort, rng, out):
             for t in range(T):
                 s = t - course_years + 1
                 n_start_t = starts[s, i] if s >= 0 else 0.0
-                if cohort:
+                if t < n_observed and observed_ok[t] == observed_ok[t]:
+                    # An observed cohort: its numbers as they are, nothing drawn.
+                    done = observed_done[t]
+                    ok = observed_ok[t]
+                elif cohort:
                     done = (
                         float(rng.binomial(int(n_start_t), 1.0 - dropout)) if n_start_t > 0 else 0.0
                     )
-                    ok = float(rng.binomial(int(done), rate)) if done > 0 else 0.0
+                    # Intention to treat: the rate is a share of the starters.
+                    base = n_start_t if itt else done
+                    ok = float(rng.binomial(int(base), rate)) if base > 0 else 0.0
                 else:
                     done = n_start_t * (1.0 - dropout)
-                    ok = done * rate
+                    ok = (n_start_t if itt else done) * rate
                 successes[d, t] = ok
                 completions[d, t] = done
                 nonzero[t, i] = ok != 0.0
@@ -339,8 +391,13 @@ def simulate_block(x, layout, starts_in, cohort, rng, out):
                 tmp[i] = vals[sq, i] * (vals[mq, i] if mq >= 0 else 1.0)
                 dot[i] = 0.0
             length = profile_len[c]
+            # A line limited in time (max_years) is 0 from its limit on, whatever the rule.
+            lim = limit[c] if c < n_limit and limit[c] > 0 else k_end
             for k in range(k_end):
-                if k < length:
+                if k >= lim:
+                    for i in range(m):
+                        effect[k, i] = 0.0
+                elif k < length:
                     q = profile_at[c, k]
                     for i in range(m):
                         effect[k, i] = vals[q, i] * tmp[i]
@@ -352,16 +409,54 @@ def simulate_block(x, layout, starts_in, cohort, rng, out):
                         effect[k, i] = 0.0
                 for i in range(m):
                     dot[i] += effect[k, i] * discounted[k, i]
+            # Each actor's part of the price of a unit: its price (or share of the unit price),
+            # a capped part cut at its cap with the excess to the uncapped actors by their
+            # shares, less the income tax it gets back on the gross price (docs/model.md §3).
+            taxed = False
             for a in range(A):
                 pq = price_at[c, a]
-                if pq < 0:
+                split = price_share[c, a]
+                for i in range(m):
+                    part[a, i] = vals[pq, i] * split if pq >= 0 else 0.0
+                if c < n_tax and tax[c, a] != 0.0:
+                    taxed = True
+            if c < n_cap:
+                free = 0.0
+                for i in range(m):
+                    excess[i] = 0.0
+                for a in range(A):
+                    if price_cap[c, a] < np.inf:
+                        cap = price_cap[c, a]
+                        for i in range(m):
+                            v = min(part[a, i], cap)
+                            excess[i] += part[a, i] - v
+                            part[a, i] = v
+                    elif price_at[c, a] >= 0:
+                        free += price_share[c, a]
+                if free > 0.0:
+                    for a in range(A):
+                        if price_cap[c, a] == np.inf and price_at[c, a] >= 0:
+                            w = price_share[c, a] / free
+                            for i in range(m):
+                                part[a, i] += excess[i] * w
+            if taxed:
+                for i in range(m):
+                    gross[i] = 0.0
+                for a in range(A):
+                    for i in range(m):
+                        gross[i] += part[a, i]
+                for a in range(A):
+                    tax_rate = tax[c, a]
+                    for i in range(m):
+                        part[a, i] -= tax_rate * gross[i]
+            for a in range(A):
+                if price_at[c, a] < 0 and not (taxed and tax[c, a] != 0.0):
                     for i in range(m):
                         cons_pv[c, a, i] = 0.0
                     continue
                 coef = cons_coef[c]
-                split = price_share[c, a]
                 for i in range(m):
-                    price[i] = coef * vals[pq, i] * split
+                    price[i] = coef * part[a, i]
                     cons_pv[c, a, i] = price[i] * dot[i]
                 for k in range(k_end):
                     for i in range(m):
@@ -400,9 +495,11 @@ def simulate_block(x, layout, starts_in, cohort, rng, out):
                     sum_cost[i] += c * w
                     cum[i] += value
                     running[t, i] += cum[i]
-                    # first != first: not yet reached (NaN); a select, so the loop vectorises
+                    # The first year from which cumulative stays >= 0 to the horizon (docs/
+                    # model.md §3): a fall below 0 resets it to NaN. Selects, so it vectorises.
                     hit = (cum[i] >= 0.0) & (first[i] != first[i])
                     first[i] = t + 1.0 if hit else first[i]
+                    first[i] = first[i] if cum[i] >= 0.0 else np.nan
             for i in range(m):
                 pv[lo + i, a] = sum_pv[i]
                 pv_gain[lo + i, a] = sum_gain[i]
@@ -417,9 +514,10 @@ def simulate_block(x, layout, starts_in, cohort, rng, out):
                 for a in range(A):
                     pv_cons[lo + i, c, a] = cons_pv[c, a, i]
         for i in range(m):
-            year = np.nan
-            for t in range(T):
-                if running[t, i] >= 0.0:
-                    year = t + 1.0
+            # Backwards: the year after the last year below 0 (NaN when the last one is).
+            year = 1.0
+            for t in range(T - 1, -1, -1):
+                if running[t, i] < 0.0:
+                    year = t + 2.0
                     break
-            break_even[lo + i] = year
+            break_even[lo + i] = year if year <= T else np.nan

@@ -16,8 +16,9 @@ from som_mc.conventions import ACTORS, COST_TYPES
 from som_mc.inputs.case import names
 from som_mc.inputs.case.inputs import InputSet, cost_slugs
 from som_mc.inputs.case.load import Case
+from som_mc.inputs.case.schema import CaseModel
 
-__all__ = ["Layout", "build_layout", "discount_factors_fm2021"]
+__all__ = ["Layout", "build_layout", "concat_cost_factors", "discount_factors_fm2021"]
 
 
 class Layout(NamedTuple):
@@ -55,6 +56,28 @@ class Layout(NamedTuple):
     price_q: np.ndarray  # (C, A)
     price_share: np.ndarray  # (C, A) the actor's share of the price quantity (1 for per-actor)
     share: float = 1.0  # share of the intake and fixed costs (a subgroup's share)
+    # A cost line's amount times its factors, each (add + quantity) ** power (power +1 or -1):
+    # the resources of a cost model (docs/cases.md, "Costs from resources"). -1 pads.
+    cost_factor_q: np.ndarray = np.full((0, 0), -1, dtype=np.int64)  # (N, F)
+    cost_factor_add: np.ndarray = np.zeros((0, 0))  # (N, F) 1.0 for an overhead share
+    cost_factor_pow: np.ndarray = np.ones((0, 0))  # (N, F) +1 multiplies, -1 divides
+    transfer_q: np.ndarray = np.full(0, -1, dtype=np.int64)  # (m,) factor on each rate, -1 none
+    # The rate is a share of the starters (intention to treat), not of the completers.
+    itt: bool = False
+    # An observed cohort, by year of completion (T,): completers and successes used as they
+    # are (NaN: drawn). Empty: nothing observed (docs/model.md §6, follow-up).
+    observed_done: np.ndarray = np.zeros(0)
+    observed_ok: np.ndarray = np.zeros(0)
+    # (C,) years from success a line lasts at most (max_years; 0: no limit), whatever the
+    # extrapolation rule. Empty: no line is limited.
+    limit: np.ndarray = np.zeros(0, dtype=np.int64)
+    # (C, A) income tax rate actor a gets back on each krone of the gross price of c (the sum
+    # over actors of its price), a taxable transfer (docs/model.md §3). Empty: no tax.
+    tax: np.ndarray = np.zeros((0, 0))
+    # (C, A) cap per unit on actor a's part of the price of c (co-financing up to DKK x per
+    # contact), inf for none; the excess falls to the uncapped actors by their shares. Empty:
+    # no caps.
+    price_cap: np.ndarray = np.zeros((0, 0))
 
 
 def discount_factors_fm2021(horizon: int) -> np.ndarray:
@@ -195,4 +218,73 @@ def build_layout(
         price_q=price_q,
         price_share=price_share,
         share=group.share if group is not None else 1.0,
+        **_cost_factors(m.cost, slugs, q),
+        transfer_q=np.array([q_success("transfer")], dtype=np.int64),
+        itt=(group.success if group is not None and group.success else m.success).applies_to
+        == "starters",
+        **_observed(m, horizon),
+        limit=np.array([c.max_years or 0 for c in m.consequence], dtype=np.int64),
+        **_tax_and_caps(m),
     )
+
+
+def _tax_and_caps(m: CaseModel) -> dict[str, np.ndarray]:
+    """The lines' tax rates and caps as (C, A) arrays (see Layout); none: left empty."""
+    out: dict[str, np.ndarray] = {}
+    shape = (len(m.consequence), len(ACTORS))
+    if any(c.tax for c in m.consequence):
+        tax = np.zeros(shape)
+        for c, line in enumerate(m.consequence):
+            for actor, rate in (line.tax or {}).items():
+                tax[c, ACTORS.index(actor)] = rate
+        out["tax"] = tax
+    if any(c.cap for c in m.consequence):
+        cap = np.full(shape, np.inf)
+        for c, line in enumerate(m.consequence):
+            for actor, value in (line.cap or {}).items():
+                cap[c, ACTORS.index(actor)] = value
+        out["price_cap"] = cap
+    return out
+
+
+def _observed(m: CaseModel, horizon: int) -> dict[str, np.ndarray]:
+    """The observed cohort of ``m.success.observed`` by its year of completion (see Layout)."""
+    seen = m.success.observed
+    if seen is None:
+        return {}
+    done, ok = np.full(horizon, np.nan), np.full(horizon, np.nan)
+    t = seen.cohort + m.intake.course_years - 2  # 0-based year of completion
+    done[t], ok[t] = seen.completers, seen.successes
+    return {"observed_done": done, "observed_ok": ok}
+
+
+def _cost_factors(lines: list, slugs: list[str], q) -> dict[str, np.ndarray]:
+    """The factors of each cost line as (N, F) arrays, -1 / 0 / 1 padding (see Layout)."""
+    width = max((len(line.factors) for line in lines), default=0)
+    fq = np.full((len(lines), width), -1, dtype=np.int64)
+    add = np.zeros((len(lines), width))
+    power = np.ones((len(lines), width))
+    for i, (line, slug) in enumerate(zip(lines, slugs, strict=True)):
+        for f, factor in enumerate(line.factors):
+            fq[i, f] = q(names.cost_factor(slug, factor.name))
+            add[i, f] = factor.add
+            power[i, f] = factor.power
+    return {"cost_factor_q": fq, "cost_factor_add": add, "cost_factor_pow": power}
+
+
+def concat_cost_factors(layouts: list[Layout]) -> dict[str, np.ndarray]:
+    """The cost factors of several layouts' cost lines, one after the other (the cost lines of
+    a course's steps in one package), padded to the widest."""
+    width = max(L.cost_factor_q.shape[1] for L in layouts)
+
+    def padded(L: Layout, key: str, fill: float) -> np.ndarray:
+        a = getattr(L, key)
+        n = L.cost_q.shape[0]
+        out = np.full((n, width), fill, dtype=a.dtype)
+        out[: a.shape[0], : a.shape[1]] = a
+        return out
+
+    return {
+        key: np.concatenate([padded(L, key, fill) for L in layouts])
+        for key, fill in (("cost_factor_q", -1), ("cost_factor_add", 0.0), ("cost_factor_pow", 1.0))
+    }

@@ -12,7 +12,14 @@ from som_mc.conventions import OUTPUTS
 from som_mc.model.layout import Layout
 from som_mc.model.outputs import allocate, as_outputs
 
-__all__ = ["break_even_years", "simulate", "simulate_parts", "year_tables"]
+__all__ = [
+    "break_even_years",
+    "has_flows",
+    "simulate",
+    "simulate_parts",
+    "tax_table",
+    "year_tables",
+]
 
 # Expected mode draws nothing; the kernel still takes a generator argument.
 _UNUSED_RNG = np.random.default_rng(0)
@@ -134,8 +141,31 @@ def year_tables(layouts: tuple[Layout, ...] | list[Layout], x: np.ndarray) -> tu
     return gain, cost
 
 
+def tax_table(layouts: tuple[Layout, ...] | list[Layout], x: np.ndarray) -> np.ndarray:
+    """The tax line of SØM's table: the part of each consequence's gain that is income tax.
+
+    The gain of :func:`year_tables` is net of the tax the public purse gets back on a taxable
+    transfer (docs/model.md §3); this is that gain less the gain with no tax, so the gross gain
+    is ``gain - tax_table``. Zero for a case without taxed lines.
+
+    Returns
+    -------
+    ndarray (C, T, A)
+    """
+    with_tax, _ = year_tables(layouts, x)
+    if not any(layout.tax.size for layout in layouts):
+        return np.zeros_like(with_tax)
+    untaxed = [layout._replace(tax=np.zeros((0, 0))) for layout in layouts]
+    gross, _ = year_tables(untaxed, x)
+    return with_tax - gross
+
+
 def break_even_years(net: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """First 1-based year the cumulative net result is >= 0, in total and for each actor.
+    """First 1-based year from which the cumulative net result stays >= 0 to the horizon, in
+    total and for each actor (docs/model.md §3).
+
+    A cumulative result that reaches 0 and falls below it again has not broken even then: the
+    break-even year is the year after the last year below 0.
 
     Parameters
     ----------
@@ -144,19 +174,47 @@ def break_even_years(net: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     Returns
     -------
     (ndarray (draws,), ndarray (draws, A))
-        NaN where it never happens within the horizon.
+        NaN where the cumulative result is below 0 in the last year of the horizon.
 
     Examples
     --------
-    >>> net = np.array([[[-5.0, 1.0], [3.0, 0.0], [4.0, 0.0]]])
+    >>> net = np.array([[[-5.0, 1.0], [6.0, 0.0], [-2.0, -1.0], [4.0, 0.0]]])
     >>> total, by_actor = break_even_years(net)
     >>> total.tolist(), by_actor.tolist()
-    ([3.0], [[3.0, 1.0]])
+    ([4.0], [[4.0, 1.0]])
     """
     cumulative = np.cumsum(net, axis=1)
 
-    def first(ok: np.ndarray) -> np.ndarray:
-        year = np.argmax(ok, axis=1).astype(np.float64) + 1.0
-        return np.where(ok.any(axis=1), year, np.nan)
+    def stays(ok: np.ndarray) -> np.ndarray:
+        T = ok.shape[1]
+        last_below = T - 1 - np.argmax(~ok[:, ::-1], axis=1)
+        year = np.where(ok.all(axis=1), 1.0, last_below + 2.0)
+        return np.where(year <= T, year, np.nan)
 
-    return first(cumulative.sum(axis=2) >= 0.0), first(cumulative >= 0.0)
+    return stays(cumulative.sum(axis=2) >= 0.0), stays(cumulative >= 0.0)
+
+
+def has_flows(net: np.ndarray, gain_pv: np.ndarray, cost_pv: np.ndarray) -> np.ndarray:
+    """Which actors the case touches at all: a gain or a cost other than 0 in some draw.
+
+    An actor with no flows is *not affected*; its break-even year (1 by the definition, as its
+    cumulative result is 0 throughout) means nothing and the summaries report it as not
+    affected (docs/model.md §3).
+
+    Parameters
+    ----------
+    net : ndarray, shape (draws, T, A)
+    gain_pv, cost_pv : ndarray, shape (draws, A)
+
+    Returns
+    -------
+    ndarray of bool, shape (A,)
+
+    Examples
+    --------
+    >>> net = np.zeros((2, 3, 2)); net[1, 2, 0] = -1.0
+    >>> has_flows(net, np.zeros((2, 2)), np.zeros((2, 2))).tolist()
+    [True, False]
+    """
+    moved = np.any(net != 0.0, axis=(0, 1))
+    return moved | np.any(gain_pv != 0.0, axis=0) | np.any(cost_pv != 0.0, axis=0)

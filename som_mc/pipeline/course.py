@@ -30,7 +30,7 @@ from som_mc.conventions import ACTOR, ACTORS, CONSEQUENCE, DRAW, INPUT, OUTPUT, 
 from som_mc.inputs.case.load import Case
 from som_mc.inputs.compose import Composition
 from som_mc.inputs.course_file import load_course
-from som_mc.model.layout import Layout
+from som_mc.model.layout import Layout, concat_cost_factors
 from som_mc.model.outputs import allocate
 from som_mc.model.simulate import break_even_years, simulate
 from som_mc.pipeline.engine import check_run, summary_dataset
@@ -236,6 +236,8 @@ def _combine(layouts: list[Layout]) -> Layout:
         rate_q=np.concatenate([L.rate_q for L in layouts]),
         gross_q=np.concatenate([L.gross_q for L in layouts]),
         deadweight_q=np.concatenate([L.deadweight_q for L in layouts]),
+        transfer_q=np.concatenate([L.transfer_q for L in layouts]),
+        **concat_cost_factors(layouts),
         cost_type=np.concatenate([L.cost_type for L in layouts]),
         cost_actor=np.concatenate([L.cost_actor for L in layouts]),
         cost_q=np.concatenate([L.cost_q for L in layouts]),

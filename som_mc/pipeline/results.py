@@ -26,6 +26,7 @@ from som_mc.conventions import (
     Output,
 )
 from som_mc.inputs.case.load import Case
+from som_mc.model.simulate import has_flows
 from som_mc.pipeline.provenance import provenance
 
 __all__ = [
@@ -116,8 +117,13 @@ def results_dataset(case: Case, out: Mapping[str, np.ndarray], **attrs: object) 
         coords={**case_coords(case), DRAW: np.arange(draws), INPUT: list(case.inputs.uncertain)},
         attrs=provenance(case, **attrs),
     )
-    ds["cumulative"] = ds["net"].cumsum(YEAR)
-    ds["cumulative"].attrs = money(case, "cumulative net budget result")
+    # numpy's cumsum on the kernel's array: xarray's goes through nancumsum, a copy more.
+    axis = OUTPUT["net"].dims.index(YEAR) + 1
+    ds["cumulative"] = (
+        (DRAW, *OUTPUT["net"].dims),
+        np.cumsum(out["net"], axis=axis),
+        money(case, "cumulative net budget result"),
+    )
     if "net_by_subgroup" in out:
         _add_subgroups(ds, case, out)
     return ds
@@ -146,14 +152,23 @@ def by_part(case: Case, out: Mapping[str, np.ndarray], dim: str) -> dict[str, tu
 
 
 def deterministic_dataset(
-    case: Case, out: Mapping[str, np.ndarray], gain_detail: np.ndarray, cost_detail: np.ndarray
+    case: Case,
+    out: Mapping[str, np.ndarray],
+    gain_detail: np.ndarray,
+    cost_detail: np.ndarray,
+    tax_detail: np.ndarray | None = None,
 ) -> xr.Dataset:
     """Assemble the deterministic (SØM) calculation into a Dataset with the year tables.
 
     ``out`` holds the outputs of one row (the inputs at their central values); ``gain_detail``
     (consequence, year, actor) and ``cost_detail`` (year, actor) are
-    :func:`som_mc.model.simulate.year_tables`.
+    :func:`som_mc.model.simulate.year_tables`, ``tax_detail`` (consequence, year, actor)
+    :func:`som_mc.model.simulate.tax_table`: ``gain_by_consequence`` is net of the tax on
+    transfers, ``tax_by_consequence`` that tax and ``gain_gross_by_consequence`` the gain
+    before it (docs/model.md §3).
     """
+    if tax_detail is None:
+        tax_detail = np.zeros_like(gain_detail)
     data = {
         o.name: (o.dims, out[o.name][0], output_attrs(case, o))
         for o in OUTPUTS
@@ -165,7 +180,17 @@ def deterministic_dataset(
         gain_by_consequence=(
             (CONSEQUENCE, YEAR, ACTOR),
             gain_detail,
-            money(case, "gain from each consequence by year"),
+            money(case, "gain from each consequence by year, net of the tax on transfers"),
+        ),
+        gain_gross_by_consequence=(
+            (CONSEQUENCE, YEAR, ACTOR),
+            gain_detail - tax_detail,
+            money(case, "gain from each consequence by year, before the tax on transfers"),
+        ),
+        tax_by_consequence=(
+            (CONSEQUENCE, YEAR, ACTOR),
+            tax_detail,
+            money(case, "income tax on transfers in the gain of each consequence, by year"),
         ),
     )
     ds = xr.Dataset(
@@ -195,7 +220,9 @@ def summarize(ds: xr.Dataset, interval: float = 0.90) -> xr.Dataset:
         ``pv_lower`` and ``pv_upper`` (the interval), ``p_positive`` (share of draws with a
         present value > 0) and ``p_positive_mcse`` (sqrt(p (1 - p) / draws), exact for the
         random design and conservative for LHS and Sobol'), ``break_even_median`` (NaN when
-        more than half the draws never break even) and ``p_never_break_even``.
+        more than half the draws never break even) and ``p_never_break_even``, both
+        undiscounted and NaN for an actor the case does not touch, ``affected`` (False for an
+        actor without any gain or cost in any draw; docs/model.md §3).
     """
     pv = ds["present_value"]
     pv = xr.concat([pv, pv.sum(ACTOR).expand_dims({ACTOR: [TOTAL]})], dim=ACTOR)
@@ -206,9 +233,14 @@ def summarize(ds: xr.Dataset, interval: float = 0.90) -> xr.Dataset:
     n = ds.sizes[DRAW]
     tail = (1.0 - interval) / 2.0
     positive = (pv > 0).mean(DRAW)
-    never = be.isnull().mean(DRAW)
+    if all(k in ds for k in ("net", "gain_pv", "cost_pv")):
+        moved = has_flows(ds["net"].values, ds["gain_pv"].values, ds["cost_pv"].values)
+    else:  # without the flows, every actor counts as affected
+        moved = np.ones(ds.sizes[ACTOR], dtype=bool)
+    affected = xr.DataArray(np.append(moved, moved.any()), dims=ACTOR, coords={ACTOR: be[ACTOR]})
+    never = be.isnull().mean(DRAW).where(affected)
     # A draw that never breaks even counts as later than any year, so the median is honest.
-    median = be.fillna(np.inf).median(DRAW)
+    median = be.fillna(np.inf).median(DRAW).where(affected)
     units = {
         "units": ds.attrs.get("currency", "DKK"),
         "price_year": str(ds.attrs.get("price_year")),
@@ -221,8 +253,11 @@ def summarize(ds: xr.Dataset, interval: float = 0.90) -> xr.Dataset:
             "pv_upper": pv.quantile(1 - tail, DRAW).drop_vars("quantile").assign_attrs(units),
             "p_positive": positive,
             "p_positive_mcse": np.sqrt(positive * (1 - positive) / n),
-            "break_even_median": median.where(np.isfinite(median)),
+            "break_even_median": median.where(np.isfinite(median)).assign_attrs(
+                note="of the undiscounted cumulative result; p_positive is of the present value"
+            ),
             "p_never_break_even": never,
+            "affected": affected,
         },
         attrs={**ds.attrs, "interval": interval},
     )

@@ -10,7 +10,10 @@ from rich.table import Table
 from rich.text import Text
 
 from som_mc.conventions import ACTOR, ACTORS, ACTORS_AND_TOTAL, INPUT, TOTAL, YEAR
+from som_mc.errors import InputError
 from som_mc.inputs.distributions import Choice
+from som_mc.present.labels import area_name, consequence_names, illustrative_items
+from som_mc.present.locale import LANGUAGES, format_number, format_percent
 
 __all__ = [
     "print_detail",
@@ -21,121 +24,213 @@ __all__ = [
 ]
 
 
-def _kr(value: float) -> str:
-    return "–" if not np.isfinite(value) else f"{value:,.0f}"
+# The console's words in English and Danish (docs/reports.md): the summary and SØM's tables.
+_WORDS: dict[str, tuple[str, str]] = {
+    "never": ("never", "aldrig"),
+    "draws": ("{n} draws, {mode} mode, {design} design, seed {seed}; discount rate {rate}",
+              "{n} trækninger, tilstand {mode}, design {design}, seed {seed}; "
+              "diskonteringsrente {rate}"),
+    "pv_title": ("Present value of the net result over {T} years, 1,000 {cur} ({y} prices)",
+                 "Nutidsværdi af nettoresultatet over {T} år, 1.000 kr. ({y}-priser)"),
+    "actor": ("actor", "aktør"),
+    "mean": ("mean", "middel"),
+    "p_pos": ("P(net > 0)", "P(netto > 0)"),
+    "se": ("± se", "± sf"),
+    "break_even": ("break-even", "tilbagebetaling"),
+    "never_col": ("never", "aldrig"),
+    "explain": (
+        "P(net > 0): share of draws with a positive present value, ± its Monte Carlo standard "
+        "error. Break-even (undiscounted, unlike P(net > 0)): median year from which the "
+        "cumulative result stays non-negative to the horizon; never: share of draws where it "
+        "is negative in the last year.",
+        "P(netto > 0): andel af trækningerne med en positiv nutidsværdi, ± dens Monte "
+        "Carlo-standardfejl. Tilbagebetaling (udiskonteret, modsat P(netto > 0)): medianåret, "
+        "hvorfra det akkumulerede resultat forbliver ikke-negativt til tidshorisonten; aldrig: "
+        "andel af trækningerne, hvor det er negativt i det sidste år.",
+    ),
+    "not_affected": ("Not affected (no gain and no cost in any draw): {actors}.",
+                     "Ikke berørt (ingen gevinst og ingen omkostning i nogen trækning): "
+                     "{actors}."),
+    "illustrative": ("Uses illustrative values (no public source):",
+                     "Bruger illustrative værdier (uden offentlig kilde):"),
+    "det_head": ("deterministic (every input at its mean); {cur}, {y} prices",
+                 "deterministisk (hvert input ved sin middelværdi); kr., {y}-priser"),
+    "net_title": ("Net budget result by year (gain − cost)",
+                  "Budgetøkonomisk nettoresultat pr. år (gevinst − omkostning)"),
+    "year": ("year", "år"),
+    "net": ("net {actor}", "netto {actor}"),
+    "cumulative": ("cumulative total", "akkumuleret i alt"),
+    "by_title": ("Gain by consequence over the horizon (undiscounted)",
+                 "Gevinst pr. konsekvens over tidshorisonten (udiskonteret)"),
+    "consequence": ("consequence", "konsekvens"),
+    "area": ("area", "område"),
+    "cost_line": ("cost of the intervention", "indsatsens omkostninger"),
+    "det_tail": ("Break-even year (all actors): {be}; present value {pv}; total {total}",
+                 "Tilbagebetalingsår (alle aktører): {be}; nutidsværdi {pv}; i alt {total}"),
+    "mode_expected": ("expected", "forventet værdi"),
+    "mode_cohort": ("cohort", "kohorte"),
+    "kommune": ("kommune", "kommune"),
+    "region": ("region", "region"),
+    "stat": ("stat", "stat"),
+    "total": ("total", "i alt"),
+}  # fmt: skip
 
 
-def _thousands(value: float) -> str:
-    return "–" if not np.isfinite(value) else f"{value / 1000:,.0f}"
+def _w(key: str, lang: str, **fields: object) -> str:
+    text = _WORDS[key][LANGUAGES.index(lang)] if key in _WORDS else key
+    return text.format(**fields) if fields else text
 
 
-def _year(value: float) -> str:
-    return "never" if not np.isfinite(value) else f"{value:.0f}"
+def _check(lang: str) -> str:
+    if lang not in LANGUAGES:
+        raise InputError("--lang", f"'{lang}' is not a language; allowed: {', '.join(LANGUAGES)}")
+    return lang
 
 
-def illustrative_note(console: Console, attrs: dict) -> None:
+def _kr(value: float, lang: str = "en") -> str:
+    return "–" if not np.isfinite(value) else format_number(value, lang)
+
+
+def _thousands(value: float, lang: str = "en") -> str:
+    return "–" if not np.isfinite(value) else format_number(value / 1000, lang)
+
+
+def _year(value: float, lang: str = "en") -> str:
+    return _w("never", lang) if not np.isfinite(value) else f"{value:.0f}"
+
+
+def illustrative_note(console: Console, attrs: dict, lang: str = "en") -> None:
+    """The line naming the illustrative values a result uses, if any."""
     if attrs.get("uses_illustrative_values"):
-        console.print(
-            "[yellow]Uses illustrative values (no public source):[/yellow] "
-            f"{escape(attrs.get('illustrative_items', ''))}"
-        )
+        items = illustrative_items(attrs.get("illustrative_items", ""), lang)
+        console.print(f"[yellow]{_w('illustrative', lang)}[/yellow] {escape(items)}")
 
 
-def print_summary(summary: xr.Dataset, console: Console | None = None) -> None:
-    """Print the headline numbers of a Monte Carlo run (see :func:`som_mc.summarize`)."""
+def print_summary(summary: xr.Dataset, console: Console | None = None, lang: str = "en") -> None:
+    """Print the headline numbers of a Monte Carlo run (see :func:`som_mc.summarize`) in
+    ``lang`` ("en" or "da": words and number formats)."""
+    lang = _check(lang)
     console = console or Console()
     a = summary.attrs
     tail = 100 * (1 - a["interval"]) / 2
+    rate = a["discount_rate"]
+    if isinstance(rate, float | int):
+        rate = format_percent(float(rate), lang, 2)
+    mode = _w(f"mode_{a['mode']}", lang) if f"mode_{a['mode']}" in _WORDS else a["mode"]
     console.print(
-        f"[bold]{escape(a['case_name'])}[/bold]: {a['draws']:,} draws, {a['mode']} mode, "
-        f"{a['design']} design, seed {a['seed']}; discount rate {a['discount_rate']}"
+        f"[bold]{escape(a['case_name'])}[/bold]: "
+        + _w(
+            "draws",
+            lang,
+            n=format_number(a["draws"], lang),
+            mode=mode,
+            design=a["design"],
+            seed=a["seed"],
+            rate=rate,
+        )
     )
-    table = Table(
-        title=f"Present value of the net result over {a['horizon']} years, "
-        f"1,000 {a['currency']} ({a['price_year']} prices)"
-    )
-    table.add_column("actor")
+    table = Table(title=_w("pv_title", lang, T=a["horizon"], cur=a["currency"], y=a["price_year"]))
+    table.add_column(_w("actor", lang))
     for col in (
-        "mean",
-        f"{tail:g} %",
-        f"{100 - tail:g} %",
-        "P(net > 0)",
-        "± se",
-        "break-even",
-        "never",
+        _w("mean", lang),
+        f"{format_number(tail, lang, 1 if tail % 1 else 0)} %",
+        f"{format_number(100 - tail, lang, 1 if tail % 1 else 0)} %",
+        _w("p_pos", lang),
+        _w("se", lang),
+        _w("break_even", lang),
+        _w("never_col", lang),
     ):
         table.add_column(col, justify="right", no_wrap=True)
     for actor in summary.actor.values:
         s = summary.sel(actor=actor)
+        touched = bool(s.affected) if "affected" in s else True
         table.add_row(
-            str(actor),
-            _thousands(float(s.pv_mean)),
-            _thousands(float(s.pv_lower)),
-            _thousands(float(s.pv_upper)),
-            f"{float(s.p_positive):.1%}",
-            f"{float(s.p_positive_mcse):.1%}",
-            _year(float(s.break_even_median)),
-            f"{float(s.p_never_break_even):.0%}",
+            _w(str(actor), lang),
+            _thousands(float(s.pv_mean), lang),
+            _thousands(float(s.pv_lower), lang),
+            _thousands(float(s.pv_upper), lang),
+            format_percent(float(s.p_positive), lang),
+            format_percent(float(s.p_positive_mcse), lang),
+            _year(float(s.break_even_median), lang) if touched else "–",
+            format_percent(float(s.p_never_break_even), lang, 0) if touched else "–",
         )
     console.print(table)
-    console.print(
-        "P(net > 0): share of draws with a positive present value, ± its Monte Carlo standard "
-        "error. Break-even: median year the cumulative result turns non-negative; never: share "
-        "of draws where it does not within the horizon."
-    )
-    illustrative_note(console, a)
+    console.print(_w("explain", lang))
+    if "affected" in summary:
+        untouched = [
+            _w(str(x), lang)
+            for x in summary.actor.values
+            if not bool(summary.affected.sel(actor=x))
+        ]
+        if untouched:
+            console.print(_w("not_affected", lang, actors=", ".join(untouched)))
+    illustrative_note(console, a, lang)
 
 
-def print_deterministic(ds: xr.Dataset, console: Console | None = None) -> None:
-    """Print SØM's own tables: net and cumulative by year and actor, and by consequence."""
+def print_deterministic(ds: xr.Dataset, console: Console | None = None, lang: str = "en") -> None:
+    """Print SØM's own tables: net and cumulative by year and actor, and by consequence, in
+    ``lang`` ("en" or "da"; consequences by the knowledge base's label in that language)."""
+    lang = _check(lang)
     console = console or Console()
     a = ds.attrs
     console.print(
-        f"[bold]{escape(a['case_name'])}[/bold]: deterministic (every input at its mean); "
-        f"{a['currency']}, {a['price_year']} prices"
+        f"[bold]{escape(a['case_name'])}[/bold]: "
+        + _w("det_head", lang, cur=a["currency"], y=a["price_year"])
     )
-    table = Table(title="Net budget result by year (gain − cost)")
-    table.add_column("year")
+    table = Table(title=_w("net_title", lang))
+    table.add_column(_w("year", lang))
     for actor in ACTORS_AND_TOTAL:
-        table.add_column(f"net {actor}", justify="right")
-    table.add_column("cumulative total", justify="right")
+        table.add_column(_w("net", lang, actor=_w(actor, lang)), justify="right")
+    table.add_column(_w("cumulative", lang), justify="right")
     total = ds.net.sum(ACTOR)
     cumulative = ds["cumulative"].sum(ACTOR)
     for t in ds.year.values:
-        row = [_kr(float(ds.net.sel(year=t, actor=actor))) for actor in ACTORS]
+        row = [_kr(float(ds.net.sel(year=t, actor=actor)), lang) for actor in ACTORS]
         table.add_row(
-            str(t), *row, _kr(float(total.sel(year=t))), _kr(float(cumulative.sel(year=t)))
+            str(t),
+            *row,
+            _kr(float(total.sel(year=t)), lang),
+            _kr(float(cumulative.sel(year=t)), lang),
         )
     console.print(table)
 
-    by = Table(title="Gain by consequence over the horizon (undiscounted)")
-    by.add_column("consequence")
-    by.add_column("area")
+    by = Table(title=_w("by_title", lang))
+    by.add_column(_w("consequence", lang))
+    by.add_column(_w("area", lang))
     for actor in ACTORS_AND_TOTAL:
-        by.add_column(actor, justify="right")
+        by.add_column(_w(actor, lang), justify="right")
     gains = ds.gain_by_consequence.sum(YEAR)
-    for c in ds.consequence.values:
+    given = ds["consequence_label"].values if "consequence_label" in ds.coords else None
+    names = consequence_names(ds.consequence.values, given, lang) if lang == "da" else None
+    for k, c in enumerate(ds.consequence.values):
         g = gains.sel(consequence=c)
         by.add_row(
-            str(c),
-            str(ds.area.sel(consequence=c).item()),
-            *[_kr(float(g.sel(actor=actor))) for actor in ACTORS],
-            _kr(float(g.sum())),
+            Text(names[k]) if names else str(c),
+            area_name(str(ds.area.sel(consequence=c).item()), lang),
+            *[_kr(float(g.sel(actor=actor)), lang) for actor in ACTORS],
+            _kr(float(g.sum()), lang),
         )
     costs = ds.cost.sum(YEAR)
     by.add_row(
-        "cost of the intervention",
+        _w("cost_line", lang),
         "",
-        *[_kr(0.0 - float(costs.sel(actor=x))) for x in ACTORS],  # 0.0 - x: no "-0"
-        _kr(0.0 - float(costs.sum())),
+        *[_kr(0.0 - float(costs.sel(actor=x)), lang) for x in ACTORS],  # 0.0 - x: no "-0"
+        _kr(0.0 - float(costs.sum()), lang),
     )
     console.print(by)
-    console.print(
-        f"Break-even year (all actors): {_year(float(ds.break_even_year))}; present value "
-        + ", ".join(f"{x} {_kr(float(ds.present_value.sel(actor=x)))}" for x in ACTORS)
-        + f"; total {_kr(float(ds.present_value.sum()))}"
+    pv = ", ".join(
+        f"{_w(x, lang)} {_kr(float(ds.present_value.sel(actor=x)), lang)}" for x in ACTORS
     )
-    illustrative_note(console, a)
+    console.print(
+        _w(
+            "det_tail",
+            lang,
+            be=_year(float(ds.break_even_year), lang),
+            pv=pv,
+            total=_kr(float(ds.present_value.sum()), lang),
+        )
+    )
+    illustrative_note(console, a, lang)
 
 
 def print_inputs(
@@ -219,6 +314,8 @@ def print_sensitivity(
         console.print(table)
         if ds.attrs.get("notes"):
             console.print(Text(ds.attrs["notes"]))
+    if "shapley" in results:
+        _print_correlated(results["shapley"], console, top)
     if "tornado" in results:
         ds = results["tornado"]
         table = Table(
@@ -300,3 +397,35 @@ def print_sensitivity(
 
 def _index(value: float) -> str:
     return "–" if not np.isfinite(value) else f"{value:.3f}"
+
+
+def _print_correlated(ds: xr.Dataset, console: Console, top: int) -> None:
+    """The Shapley effects and full/independent indices of a case with correlated inputs
+    (:func:`som_mc.analysis.sensitivity.dependent.correlated_sensitivity`), total output."""
+    table = Table(
+        title=Text(
+            f"Correlated inputs: Shapley effects and full/independent Sobol' indices, total "
+            f"(n = {ds.attrs['n']:,}, {ds.attrs['evaluations']:,} runs); 95 % interval"
+        )
+    )
+    table.add_column("input", overflow="fold")
+    for col in ("Shapley", "interval", "S full", "ST full", "S ind", "ST ind"):
+        table.add_column(col, justify="right", no_wrap=True)
+    total = ds.sel(output=TOTAL)
+    for i in total.shapley.fillna(-1).argsort().values[::-1][:top]:
+        row = total.isel(input=i)
+        table.add_row(
+            Text(str(row.input.item())),
+            _index(float(row.shapley)),
+            _interval(*row.shapley_ci.values),
+            *[_index(float(row[k])) for k in ("S_full", "ST_full", "S_ind", "ST_ind")],
+        )
+    console.print(table)
+    console.print(
+        Text(
+            f"The case correlates {ds.attrs.get('correlated', '')}: the Shapley effects share "
+            "what correlated inputs explain together and add up to 1; 'full' counts what an "
+            "input brings along through its correlations, 'ind' only its own part "
+            "(docs/sensitivity.md)."
+        )
+    )

@@ -71,6 +71,8 @@ def iter_quantities(model: CaseModel) -> Iterator[tuple[str, Distribution]]:
             yield names.success(key), dist
     for slug, line in zip(cost_slugs(model), model.cost, strict=True):
         yield names.cost_amount(slug), line.amount
+        for factor in line.factors:
+            yield names.cost_factor(slug, factor.name), factor.value
     for line in model.consequence:
         for k, dist in enumerate(line.profile):
             yield names.profile(line.key, k), dist

@@ -24,6 +24,7 @@ __all__ = [
     "SUCCESS_KEYS",
     "consequence",
     "cost_amount",
+    "cost_factor",
     "part",
     "participants",
     "price",
@@ -38,7 +39,7 @@ RULE = "extrapolation.rule"
 DECAY = "extrapolation.decay"
 
 #: The quantities of ``[success]``, in the order they are named.
-SUCCESS_KEYS: tuple[str, ...] = ("rate", "gross_rate", "deadweight", "persistence")
+SUCCESS_KEYS: tuple[str, ...] = ("rate", "gross_rate", "deadweight", "persistence", "transfer")
 
 #: Inputs that belong to one intervention: in a course or portfolio never shared between parts.
 OWN_PREFIXES: tuple[str, ...] = ("intake.", "cost.", "success.", "subgroup.")
@@ -62,6 +63,11 @@ def success(key: str, subgroup: str | None = None) -> str:
 def cost_amount(slug: str) -> str:
     """The amount of the cost line named ``slug`` (see ``cost_slugs``)."""
     return f"cost.{slug}.amount"
+
+
+def cost_factor(slug: str, factor: str) -> str:
+    """A factor of the cost line named ``slug``: ``cost.social_worker.wage``."""
+    return f"cost.{slug}.{factor}"
 
 
 def consequence(key: str, field: str, subgroup: str | None = None) -> str:

@@ -10,7 +10,12 @@ the catalogue:
   index, with the uncertainty of its confidence grade's preset (``price_preset`` names another)
   or uniform over the range its source gives;
 - ``split`` is the catalogue price's reimbursement rule unless the case names another rule or
-  gives shares;
+  gives shares; a rule with a cap per unit (co-financing up to DKK x per contact) gives the
+  line its ``cap``, moved to the case's price year;
+- ``tax`` (the income tax the public purse gets back on a taxable transfer, by actor) comes from
+  the catalogue price's tax treatment, also when the case gives its own price (a benefit's
+  price is before tax); ``tax = "none"`` says the case's price is already net, and a key names
+  another ``[[tax]]`` entry;
 - ``profile`` comes from the case's ``target_group`` in the knowledge base unless the case gives
   one, with the uncertainty of a preset on its ``scale``; an illustrative profile makes the line
   illustrative.
@@ -27,6 +32,7 @@ from typing import Any
 
 from som_mc.checks import is_number, is_whole_number
 from som_mc.errors import InputError
+from som_mc.inputs.costs import expand_resources
 from som_mc.inputs.evidence import resolve_success_effect
 from som_mc.inputs.knowledge.base import Knowledge
 from som_mc.inputs.knowledge.presets import apply_preset
@@ -45,7 +51,7 @@ def resolve_case(data: dict, kb: Knowledge) -> tuple[dict, list[str]]:
         For an unknown preset, variant or rule, or a catalogued price with no known split.
     """
     data = _expand_presets(copy.deepcopy(data), "", kb)
-    notes: list[str] = []
+    notes: list[str] = expand_resources(data, kb)  # [[resource]] -> [[cost]] lines with factors
     if isinstance(data.get("success"), dict):  # effect = {...}: a study's effect size → rate
         note = resolve_success_effect(data["success"], kb.effects)
         notes += [note] if note else []
@@ -99,8 +105,18 @@ def _resolve_line(
 ) -> None:
     key = line.get("key")
     entry = kb.consequences.get(key) if isinstance(key, str) else None
+    no_tax = line.get("tax") == "none"
+    if no_tax:
+        del line["tax"]
+    elif isinstance(line.get("tax"), str):
+        line["tax"] = _tax_rates(line["tax"], f"{where}.tax", kb)
     if isinstance(line.get("split"), str):
+        rule = kb.rules.get(line["split"])
         line["split"] = _rule_shares(line["split"], f"{where}.split", kb)
+        if rule is not None and rule.max_years is not None:  # a rule limited in time
+            line.setdefault("max_years", rule.max_years)
+        if rule is not None:
+            _fill_cap(line, where, rule, kb, price_year)
     if entry is None:
         for directive in _DIRECTIVES:
             if directive in line:
@@ -124,8 +140,43 @@ def _resolve_line(
         ("kind", entry.kind),
     ):
         line.setdefault(field, value)
+    if entry.max_years is not None:
+        line.setdefault("max_years", entry.max_years)
     _fill_profile(line, where, entry.key, group, kb, notes)
     _fill_price(line, where, entry.key, kb, price_year, notes)
+    if not no_tax and "tax" not in line:
+        _fill_tax(line, entry.key, kb, notes)
+
+
+def _fill_tax(line: dict, key: str, kb: Knowledge, notes: list[str]) -> None:
+    """A taxable transfer's tax rates, from the tax treatment of its catalogue price."""
+    price = kb.price(key) or next(iter(kb.prices.get(key, [])), None)
+    if price is None or price.tax is None:
+        return
+    tax = kb.taxes[price.tax]
+    line["tax"] = dict(tax.rates)
+    rates = ", ".join(f"{a} {r:.2%}" for a, r in tax.rates.items())
+    notes.append(
+        f"{key}: a taxable transfer, priced net of the income tax the public purse gets back "
+        f"({tax.key}: {rates} of the gross price)"
+    )
+
+
+def _fill_cap(line: dict, where: str, rule: Any, kb: Knowledge, price_year: Any) -> None:
+    """A co-financing rule's cap per unit, in the case's price year (unless the case gives one)."""
+    if "cap" in line or rule.cap_figure is None or not is_whole_number(price_year):
+        return
+    try:
+        line["cap"] = kb.rule_cap(rule, int(price_year))
+    except InputError as err:
+        raise InputError(f"{where}.split", err.message) from None
+
+
+def _tax_rates(name: str, where: str, kb: Knowledge) -> dict:
+    if name not in kb.taxes:
+        allowed = ", ".join([*kb.taxes, "none"])
+        raise InputError(where, f"'{name}' is not a tax entry; allowed: {allowed}")
+    return dict(kb.taxes[name].rates)
 
 
 def _fill_profile(line: dict, where: str, key: str, group: Any, kb: Knowledge, notes: list) -> None:
@@ -203,6 +254,7 @@ def _fill_price(
                 f'(e.g. split = "kommune_only"; `som-mc knowledge list rules`) or give shares',
             )
         line["split"] = dict(kb.rules[price.split].shares)
+        _fill_cap(line, where, kb.rules[price.split], kb, price_year)
         notes.append(f"{key}: split by rule {price.split}: {kb.rules[price.split].description}")
 
 

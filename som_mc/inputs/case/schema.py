@@ -33,6 +33,7 @@ __all__ = [
     "CaseModel",
     "ConsequenceLine",
     "CorrelationBlock",
+    "CostFactor",
     "CostLine",
     "Extrapolation",
     "Intake",
@@ -158,6 +159,27 @@ class Intake(_Strict):
         return data
 
 
+class CostFactor(_Strict):
+    """A factor of a cost line's amount: the amount is multiplied by ``(add + value)`` (power
+    1) or divided by it (power -1). ``[[resource]]`` lines of a case become cost lines with
+    factors (hours x wage x (1 + overhead) / caseload; :mod:`som_mc.inputs.costs`); each
+    factor is an input of its own (``cost.<line>.<name>``) in the sensitivity analysis."""
+
+    name: Annotated[StrictStr, Field(pattern=r"^[a-z][a-z0-9_]*$")]
+    value: Quantity
+    add: Number = 0.0
+    power: Literal[1, -1] = 1
+
+    @model_validator(mode="after")
+    def _no_division_by_zero(self) -> CostFactor:
+        if self.power == -1 and not self.value.support()[0] + self.add > 0:
+            raise _located(
+                "value",
+                f"{self.value.describe()} can be 0 or below; a divisor must stay above 0",
+            )
+        return self
+
+
 class CostLine(_Strict):
     """One cost of the intervention, charged to one actor.
 
@@ -173,8 +195,35 @@ class CostLine(_Strict):
     amount: Quantity
     actor: Actor = "kommune"
     years: list[Year] | None = None
+    factors: list[CostFactor] = Field(default_factory=list, max_length=8)
+    resource: Literal["", "staff", "material", "setup", "training", "alternative"] = ""
     source: StrictStr = ""
     illustrative: StrictBool = False
+
+
+class ObservedCohort(_Strict):
+    """What a running intervention has seen of one of the case's cohorts: of the ``completers``
+    of the cohort that started in year ``cohort``, ``successes`` reached the goal. The kernel
+    uses these numbers as they are for that cohort (nothing re-drawn) and draws only the other
+    cohorts (docs/model.md §6, follow-up). ``som-mc update`` writes it."""
+
+    cohort: Annotated[StrictInt, Field(ge=1, le=50)] = 1
+    completers: Annotated[StrictInt, Field(ge=1)]
+    successes: Annotated[StrictInt, Field(ge=0)]
+
+    @model_validator(mode="after")
+    def _k_of_n(self) -> ObservedCohort:
+        if self.successes > self.completers:
+            raise PydanticCustomError(
+                "observed_k_of_n",
+                "{message}",
+                {
+                    "message": f"successes {self.successes} exceed completers "
+                    f"{self.completers}; allowed: 0 <= successes <= completers",
+                    "sub": "",
+                },
+            )
+        return self
 
 
 class Success(_Strict):
@@ -184,14 +233,23 @@ class Success(_Strict):
     who would have reached the goal anyway); the net rate is then
     ``max(gross_rate - deadweight, 0)``. ``persistence`` is the annual probability that a
     success lasts another year (1 = SØM's convention, where relapse is inside the profiles).
+    ``transfer`` is an uncertain transferability factor: the net rate is multiplied by it
+    (capped at 1), for a study's effect moved to another setting (docs/evidence.md).
     A case file may also give ``effect = {...}`` (a study's effect size and a baseline rate);
     the loader turns it into ``rate`` before validation (see :mod:`som_mc.inputs.evidence`).
+    ``applies_to`` says whom the rate is a share of: ``"completers"`` (the default; those who
+    drop out never succeed) or ``"starters"`` (an effect estimated by intention to treat, on
+    everyone who started: dropout is then not removed again). ``observed`` fixes the outcome
+    of a cohort already seen (:class:`ObservedCohort`).
     """
 
     rate: Probability | None = None
     gross_rate: Probability | None = None
     deadweight: Probability | None = None
     persistence: Probability = Field(default_factory=lambda: from_spec(1.0, field=""))
+    transfer: NonNegative | None = None
+    applies_to: Literal["completers", "starters"] = "completers"
+    observed: ObservedCohort | None = None
     source: StrictStr = ""
     illustrative: StrictBool = False
 
@@ -229,7 +287,10 @@ class ConsequenceLine(_Strict):
     ``members`` makes it a consequence for the family: the profile is per affected household
     member (a child of a parent who leaves substance abuse), and ``members`` is the number of
     members affected per successful citizen, which may be uncertain. ``extrapolate = false``
-    keeps the line out of the case's ``[extrapolation]`` rule (a refund that ends by law).
+    keeps the line out of the case's ``[extrapolation]`` rule. ``max_years`` limits the line in
+    time (a refund period, a benefit's maximum duration): nothing after that many years from
+    success, whatever the extrapolation rule; a catalogued line takes it from the knowledge
+    base, and from a time-limited rule named in ``split`` (docs/model.md §6).
     """
 
     key: Annotated[StrictStr, Field(pattern=r"^[a-z][a-z0-9_]*$")]
@@ -241,14 +302,35 @@ class ConsequenceLine(_Strict):
     scale: Quantity = Field(default_factory=lambda: from_spec(1.0, field=""))
     members: NonNegative | None = None
     extrapolate: StrictBool = True
+    max_years: Annotated[StrictInt, Field(ge=1, le=50)] | None = None
     price: dict[Actor, Quantity] | None = Field(default=None, min_length=1)
     unit_price: Quantity | None = None
     split: dict[Actor, Number] | None = Field(default=None, min_length=1)
+    # Income tax rates the public purse gets back on each krone of the price, by actor (a
+    # taxable transfer, docs/model.md §3); a catalogued transfer takes its knowledge-base rates.
+    tax: dict[Actor, Annotated[Number, Field(ge=0, lt=1)]] | None = None
+    # Caps per unit on actors' shares of a split price (co-financing up to DKK x per contact),
+    # in the case's price year; the excess falls to the uncapped actors by their shares.
+    cap: dict[Actor, Annotated[Number, Field(ge=0)]] | None = None
     source: StrictStr = ""
     illustrative: StrictBool = False
 
     @model_validator(mode="after")
     def _priced_one_way(self) -> ConsequenceLine:
+        if self.cap is not None:
+            if self.split is None:
+                raise _located("cap", "a cap applies to a split price: give unit_price and split")
+            for actor in self.cap:
+                if self.split.get(actor, 0.0) <= 0.0:
+                    raise _located(f"cap.{actor}", f"{actor} has no share in split to cap")
+            if all(self.split.get(a, 0.0) <= 0.0 for a in self.split if a not in self.cap):
+                raise _located("cap", "no uncapped actor in split takes the excess over the cap")
+        if self.max_years is not None and len(self.profile) > self.max_years:
+            raise _located(
+                "max_years",
+                f"the profile has {len(self.profile)} years but the line is limited to "
+                f"{self.max_years}; shorten the profile or raise max_years",
+            )
         if self.price is not None and (self.unit_price is not None or self.split is not None):
             raise _located("price", "give either price per actor, or unit_price and split")
         if self.price is None and (self.unit_price is None or self.split is None):
@@ -373,6 +455,8 @@ class CaseModel(_Strict):
     currency: Literal["DKK"] = "DKK"
     horizon: Annotated[StrictInt, Field(ge=1, le=50)]
     discount_rate: Rate = Field(default_factory=lambda: from_spec(0.0, field=""))
+    # The language the case is presented in (console summary, report); a command's --lang wins.
+    lang: Literal["da", "en"] | None = None
     intake: Intake
     cost: list[CostLine] = Field(min_length=1)
     success: Success
@@ -400,6 +484,21 @@ class CaseModel(_Strict):
                         f"cost[{i}].years",
                         f"year {year} is beyond the horizon; allowed: 1 to {self.horizon}",
                     )
+        observed = self.success.observed
+        if observed is not None:
+            done = observed.cohort + self.intake.course_years - 1
+            if observed.cohort > len(self.intake.participants) or done > self.horizon:
+                raise _located(
+                    "success.observed.cohort",
+                    f"{observed.cohort} is not a cohort that completes within the horizon; "
+                    f"allowed: an intake year 1 to {len(self.intake.participants)} completing "
+                    f"by year {self.horizon}",
+                )
+            if self.subgroup:
+                raise _located(
+                    "success.observed",
+                    "an observed cohort is not split by subgroup; run the update without subgroups",
+                )
         self._check_subgroups(keys)
         return self
 

@@ -26,12 +26,15 @@ from som_mc.inputs.knowledge.index import PriceIndex
 from som_mc.inputs.knowledge.schema import (
     ConsequenceEntry,
     EffectEntry,
+    EvidenceLevelEntry,
     IndexEntry,
     Manifest,
     PresetEntry,
     PriceEntry,
     RuleEntry,
     TargetGroupEntry,
+    TaxEntry,
+    WageEntry,
 )
 
 __all__ = [
@@ -90,6 +93,7 @@ class Price:
     assumption: str  # the price-year note, when the year was assumed
     note: str
     is_default: bool = False
+    tax: str | None = None  # a [[tax]] entry (a taxable transfer), or None: no tax back
 
 
 @dataclass
@@ -102,11 +106,14 @@ class Knowledge:
     consequences: dict[str, ConsequenceEntry] = field(default_factory=dict)
     prices: dict[str, list[Price]] = field(default_factory=dict)
     rules: dict[str, RuleEntry] = field(default_factory=dict)
+    taxes: dict[str, TaxEntry] = field(default_factory=dict)
     indices: dict[str, PriceIndex] = field(default_factory=dict)
     index_entries: dict[str, IndexEntry] = field(default_factory=dict)
     target_groups: dict[str, TargetGroupEntry] = field(default_factory=dict)
     effects: dict[str, EffectEntry] = field(default_factory=dict)
     presets: dict[str, PresetEntry] = field(default_factory=dict)
+    wages: dict[str, WageEntry] = field(default_factory=dict)
+    evidence_levels: dict[int, EvidenceLevelEntry] = field(default_factory=dict)
 
     def price(self, consequence: str, variant: str | None = None) -> Price | None:
         """The default price of a consequence, or the named variant; None if unpriced."""
@@ -128,6 +135,28 @@ class Knowledge:
                 f"the price of {price.consequence}",
             )
         return index.factor(price.price_year, to_year)
+
+    def rule_cap(self, rule: RuleEntry, to_year: int) -> dict[str, float]:
+        """A rule's cap per unit (``{actor: DKK}``) in ``to_year`` prices; {} without a cap.
+
+        Raises
+        ------
+        InputError
+            When ``to_year`` lies outside the cap's price index.
+        """
+        if rule.cap_figure is None or rule.cap_actor is None:
+            return {}
+        fig = self.figures[rule.cap_figure]
+        year = fig.price_year if fig.price_year is not None else rule.cap_price_year
+        index = self.indices[rule.cap_index]
+        if not (index.covers(to_year) and index.covers(year)):
+            lo, hi = index.years
+            raise InputError(
+                "price_year",
+                f"{to_year} is outside the price index {rule.cap_index} ({lo}-{hi}) that moves "
+                f"the cap of rule {rule.key}",
+            )
+        return {rule.cap_actor: fig.value * index.factor(year, to_year)}
 
 
 def knowledge_dir() -> Path:
@@ -201,10 +230,15 @@ def check_knowledge(
     _load_consequences(kb, root / files.get("consequences", "consequences.toml"), problems)
     _load_indices(kb, root / files.get("price_index", "price_index.toml"), problems)
     _load_rules(kb, root / files.get("rules", "rules.toml"), problems)
+    _load_taxes(kb, root / files.get("rules", "rules.toml"), problems)
     _load_prices(kb, root / files.get("prices", "prices.toml"), problems)
     _load_target_groups(kb, root / files.get("target_groups", "target_groups.toml"), problems)
     _load_effects(kb, root / files.get("effects", "effects.toml"), problems)
     _load_presets(kb, presets_root / "presets.toml", problems)
+    # After the indices and presets, which a wage names.
+    _load_wages(kb, root / files.get("wages", "wages.toml"), problems)
+    levels = root / files.get("evidence_levels", "evidence_levels.toml")
+    _load_evidence_levels(kb, levels, problems)
     return kb, problems
 
 
@@ -333,6 +367,16 @@ def _load_consequences(kb: Knowledge, path: Path, problems: list) -> None:
                 )
             )
             continue
+        if entry.max_years is not None and not entry.max_years_source:
+            problems.append(
+                InputError(
+                    where,
+                    f"max_years = {entry.max_years} has no source; give max_years_source (the "
+                    "law or rule that limits the line in time)",
+                    file=path.name,
+                )
+            )
+            continue
         kb.consequences[entry.key] = entry
 
 
@@ -386,7 +430,59 @@ def _load_rules(kb: Knowledge, path: Path, problems: list) -> None:
         elif rule.figures and not rule.derivation:
             bad("lists figures but no derivation")
             continue
+        problem = _cap_problem(kb, rule)
+        if problem:
+            bad(problem)
+            continue
         kb.rules[rule.key] = rule
+
+
+def _cap_problem(kb: Knowledge, rule: RuleEntry) -> str:
+    """What is wrong with a rule's cap ("" if nothing, or it has none)."""
+    if (rule.cap_figure is None) != (rule.cap_actor is None):
+        return "a cap needs both cap_figure and cap_actor"
+    if rule.cap_figure is None:
+        return ""
+    if rule.cap_figure not in kb.figures:
+        return f"cap_figure '{rule.cap_figure}' is not in figures/*.csv"
+    if rule.shares.get(rule.cap_actor, 0.0) <= 0.0 or len(rule.shares) < 2:
+        return f"cap_actor {rule.cap_actor} needs a share, and another actor to take the excess"
+    if rule.cap_index not in kb.indices:
+        return f"cap_index '{rule.cap_index}' is not in price_index.toml"
+    fig = kb.figures[rule.cap_figure]
+    if fig.price_year is None and (rule.cap_price_year is None or not rule.cap_price_year_note):
+        return (
+            f"cap figure {fig.key} is undated: give cap_price_year and cap_price_year_note "
+            "saying why"
+        )
+    year = fig.price_year if fig.price_year is not None else rule.cap_price_year
+    if not kb.indices[rule.cap_index].covers(year):
+        return f"the cap's price year {year} is outside the price index {rule.cap_index}"
+    return ""
+
+
+def _load_taxes(kb: Knowledge, path: Path, problems: list) -> None:
+    """The ``[[tax]]`` entries of rules.toml: each rate must equal the figure it cites."""
+    for where, tax in _entries(path, "tax", TaxEntry, problems):
+
+        def bad(msg: str, where: str = where) -> None:
+            problems.append(InputError(where, msg, file=path.name))
+
+        if set(tax.rates) != set(tax.figures):
+            bad("rates and figures must name the same actors")
+            continue
+        missing = [f for f in tax.figures.values() if f not in kb.figures]
+        if missing:
+            bad(f"figure '{missing[0]}' is not in figures/*.csv")
+            continue
+        wrong = [
+            (a, f) for a, f in tax.figures.items() if abs(kb.figures[f].value - tax.rates[a]) > 1e-9
+        ]
+        if wrong:
+            a, f = wrong[0]
+            bad(f"{a}'s rate {tax.rates[a]:g} differs from figure {f} = {kb.figures[f].value:g}")
+            continue
+        kb.taxes[tax.key] = tax
 
 
 def _load_prices(kb: Knowledge, path: Path, problems: list) -> None:
@@ -398,6 +494,24 @@ def _load_prices(kb: Knowledge, path: Path, problems: list) -> None:
 
         price = _price(kb, entry, bad)
         if price is None:
+            continue
+        problem = _tax_problem(kb, entry)
+        if problem:
+            bad(problem)
+            continue
+        rule = kb.rules.get(price.split) if price.split else None
+        limit = kb.consequences[entry.consequence].max_years
+        if (
+            rule is not None
+            and rule.max_years is not None
+            and (limit is None or limit > rule.max_years)
+        ):
+            bad(
+                f"rule {rule.key} holds for {rule.max_years} years only, but consequence "
+                f"{entry.consequence} has max_years = {limit}; give the consequence "
+                f"max_years = {rule.max_years} (consequences.toml) so no extrapolation "
+                "charges it for longer"
+            )
             continue
         variants = raw_by_consequence.setdefault(entry.consequence, [])
         if any(p.variant == price.variant for p, _ in variants):
@@ -418,6 +532,45 @@ def _load_prices(kb: Knowledge, path: Path, problems: list) -> None:
         kb.prices[consequence] = [
             replace(p, is_default=is_default or len(variants) == 1) for p, is_default in variants
         ]
+
+
+def _tax_problem(kb: Knowledge, e: PriceEntry) -> str:
+    """What is wrong with a price's tax treatment ("" if nothing).
+
+    A price of a transfer (``transfer = true`` in consequences.toml), or one built from a
+    figure stated before tax, must say how it is taxed: a [[tax]] entry, or "none" with a note.
+    """
+    if e.tax is None:
+        before_tax = [f for f in _refs(e) if "before tax" in kb.figures[f].unit.lower()]
+        if kb.consequences[e.consequence].transfer or before_tax:
+            why = (
+                f"figure {before_tax[0]} is stated before tax"
+                if before_tax
+                else f"{e.consequence} is a transfer"
+            )
+            return (
+                f"has no tax treatment, but {why}: give tax = a [[tax]] entry of rules.toml "
+                f'({", ".join(kb.taxes) or "none defined"}), or tax = "none" with tax_note'
+            )
+        return ""
+    if e.tax == "none":
+        return "" if e.tax_note else 'tax = "none" needs a tax_note saying why'
+    if e.tax not in kb.taxes:
+        return f"tax '{e.tax}' is not a [[tax]] entry of rules.toml, or \"none\""
+    if not kb.consequences[e.consequence].transfer:
+        return (
+            f"tax '{e.tax}' is for transfers, but {e.consequence} is not marked transfer = true "
+            "(consequences.toml)"
+        )
+    return ""
+
+
+def _refs(e: PriceEntry) -> tuple[str, ...]:
+    if e.figure is not None:
+        return (e.figure,)
+    if e.figure_low is not None and e.figure_high is not None:
+        return (e.figure_low, e.figure_high)
+    return tuple(e.figures or ())
 
 
 def _price(kb: Knowledge, e: PriceEntry, bad) -> Price | None:
@@ -485,6 +638,7 @@ def _price(kb: Knowledge, e: PriceEntry, bad) -> Price | None:
         index=e.index,
         assumption=e.price_year_note,
         note=e.note or e.derivation,
+        tax=e.tax if e.tax not in (None, "none") else None,
     )
 
 
@@ -493,8 +647,15 @@ def _load_target_groups(kb: Knowledge, path: Path, problems: list) -> None:
         ok = True
         for j, profile in enumerate(group.profile):
             at = f"{where}.profile[{j}] {profile.consequence}"
+            limit = (
+                kb.consequences[profile.consequence].max_years
+                if profile.consequence in kb.consequences
+                else None
+            )
             if profile.consequence not in kb.consequences:
                 msg = f"consequence '{profile.consequence}' is not in the catalogue"
+            elif limit is not None and len(profile.values) > limit:
+                msg = f"{len(profile.values)} values exceed the line's max_years = {limit}"
             elif profile.illustrative and not profile.reasoning:
                 msg = "an illustrative profile needs the reasoning that produced it"
             elif not profile.illustrative and not profile.source:
@@ -533,3 +694,42 @@ def _load_presets(kb: Knowledge, path: Path, problems: list) -> None:
             )
             continue
         kb.presets[preset.key] = preset
+
+
+def _load_wages(kb: Knowledge, path: Path, problems: list) -> None:
+    for where, wage in _entries(path, "wage", WageEntry, problems):
+        if wage.index not in kb.indices:
+            problems.append(
+                InputError(where, f"index '{wage.index}' is not a price index", file=path.name)
+            )
+        elif not kb.indices[wage.index].covers(wage.price_year):
+            problems.append(
+                InputError(
+                    where,
+                    f"index '{wage.index}' does not cover price year {wage.price_year}",
+                    file=path.name,
+                )
+            )
+        elif wage.preset not in kb.presets:
+            problems.append(
+                InputError(where, f"preset '{wage.preset}' is not a preset", file=path.name)
+            )
+        else:
+            kb.wages[wage.key] = wage
+
+
+def _load_evidence_levels(kb: Knowledge, path: Path, problems: list) -> None:
+    for where, level in _entries(path, "level", EvidenceLevelEntry, problems):
+        if level.level in kb.evidence_levels:
+            problems.append(InputError(where, f"level {level.level} twice", file=path.name))
+            continue
+        kb.evidence_levels[level.level] = level
+    missing = [n for n in (1, 2, 3) if n not in kb.evidence_levels]
+    if missing and path.exists():  # a missing file is reported by _entries
+        problems.append(
+            InputError(
+                "level",
+                f"no entry for evidence level {', '.join(map(str, missing))}; give 1, 2 and 3",
+                file=path.name,
+            )
+        )

@@ -12,6 +12,7 @@ from som_mc.inputs.case.schema import Number
 __all__ = [
     "ConsequenceEntry",
     "EffectEntry",
+    "EvidenceLevelEntry",
     "IndexEntry",
     "Manifest",
     "PresetEntry",
@@ -19,6 +20,8 @@ __all__ = [
     "ProfileEntry",
     "RuleEntry",
     "TargetGroupEntry",
+    "TaxEntry",
+    "WageEntry",
 ]
 
 #: Must match :data:`som_mc.conventions.ACTORS`, in order (tests/test_vocabulary.py checks it);
@@ -47,6 +50,12 @@ class ConsequenceEntry(_Entry):
     unit: StrictStr
     area: Literal["employment", "education", "social", "health", "crime"]
     kind: Literal["expenditure", "revenue"]
+    # Years from success the line can last at most (a refund period, a maximum benefit
+    # duration), with its source; None: not limited in time.
+    max_years: Annotated[StrictInt, Field(ge=1, le=50)] | None = None
+    max_years_source: StrictStr = ""
+    # A benefit paid to the citizen (an income transfer): its prices need a tax treatment.
+    transfer: StrictBool = False
     note: StrictStr = ""
 
 
@@ -66,6 +75,10 @@ class PriceEntry(_Entry):
     price_year_note: StrictStr = ""
     split: StrictStr | None = None
     index: StrictStr
+    # Tax treatment: the key of a [[tax]] entry in rules.toml (a taxable transfer: the public
+    # purse gets that tax back on every krone paid), or "none" with tax_note saying why.
+    tax: StrictStr | None = None
+    tax_note: StrictStr = ""
     note: StrictStr = ""
 
 
@@ -79,6 +92,30 @@ class RuleEntry(_Entry):
     derivation: StrictStr = ""
     source: StrictStr = ""
     valid_from: Year | None = None
+    # The rule holds for at most this many years from success (the state's refund for 2
+    # years); a consequence priced with it must be limited as much.
+    max_years: Annotated[StrictInt, Field(ge=1, le=50)] | None = None
+    # A cap per unit on cap_actor's share (co-financing "up to DKK x per contact"): the figure
+    # giving it, its price year if the figure is undated (with cap_price_year_note) and the
+    # index that moves it to a case's price year. The excess falls to the other actors.
+    cap_figure: StrictStr | None = None
+    cap_actor: Actor | None = None
+    cap_price_year: Year | None = None
+    cap_price_year_note: StrictStr = ""
+    cap_index: StrictStr = "pl_generel_stat"
+    confidence: Confidence
+
+
+class TaxEntry(_Entry):
+    """Income tax the public purse gets back on each krone of a taxable transfer, by actor."""
+
+    key: Key
+    description: StrictStr
+    rates: dict[Actor, Annotated[Number, Field(ge=0, lt=1)]] = Field(min_length=1)
+    # The sourced figure that gives each actor's rate; the loader checks they agree.
+    figures: dict[Actor, StrictStr] = Field(min_length=1)
+    derivation: StrictStr = Field(min_length=1)
+    valid_from: Year
     confidence: Confidence
 
 
@@ -135,4 +172,34 @@ class PresetEntry(_Entry):
     applies_to: Literal["price", "success_rate", "profile_scale", "cost", "any"]
     family: Literal["lognormal", "gamma", "beta", "pert"]
     cv: Number
+    reasoning: StrictStr = Field(min_length=1)
+
+
+class WageEntry(_Entry):
+    """A staff type's hourly wage for the cost model (``knowledge/wages.toml``,
+    :mod:`som_mc.inputs.costs`): a sourced figure with its price year, moved to a case's price
+    year by ``index`` and given the uncertainty of ``preset``."""
+
+    key: Key
+    label: StrictStr = Field(min_length=1)
+    value: Annotated[Number, Field(gt=0)]
+    p25: Annotated[Number, Field(gt=0)] | None = None
+    p75: Annotated[Number, Field(gt=0)] | None = None
+    price_year: Year
+    index: Key
+    unit: StrictStr = Field(min_length=1)
+    preset: Key
+    source: StrictStr = Field(min_length=1)
+    url: StrictStr = ""
+    note: StrictStr = ""
+
+
+class EvidenceLevelEntry(_Entry):
+    """How a study of an evidence level is widened (``se_factor``) and adjusted
+    (``effect_factor``) before pooling (``knowledge/evidence_levels.toml``,
+    :mod:`som_mc.inputs.pooling`); a judgement, with its reasoning."""
+
+    level: Literal[1, 2, 3]
+    se_factor: Annotated[Number, Field(ge=1)]
+    effect_factor: Annotated[Number, Field(gt=0, le=1)]
     reasoning: StrictStr = Field(min_length=1)

@@ -16,6 +16,7 @@ from som_mc.inputs.workbook.quantity_text import TextError, parse_quantity, pars
 
 __all__ = ["CellError", "convert", "is_blank", "put", "show"]
 
+_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 _TRUE = ("true", "yes", "ja", "sand")  # SAND and FALSK are Excel's Danish TRUE and FALSE
 _FALSE = ("false", "no", "nej", "falsk")
 
@@ -86,19 +87,27 @@ def convert(value: Any, field: Field) -> Any:
         raise CellError(f"{show(value)} is not allowed; {field.name} is one of: {field.allowed}")
     if kind == "whole":
         return _whole(value, field)
+    if kind == "number":
+        return _number(value, field)
+    if kind == "pair":
+        return _pair(value, field)
     if kind in ("quantity", "rate"):
         return _quantity(value, field)
     if kind == "bool":
         return _bool(value, field)
     if kind == "years":
         return _years(value)
-    if kind == "split":
+    if kind in ("split", "tax", "per_actor"):
+        # Rates or caps by actor are written as a split's shares are: kommune=0.25, stat=0.12.
         if not isinstance(value, str):
-            raise CellError(f"{show(value)} is not a split; {field.name} is {field.allowed}")
+            raise CellError(f"{show(value)} is not allowed; {field.name} is {field.allowed}")
         try:
-            return parse_split(value)
+            parsed = parse_split(value)
         except TextError as err:
-            raise CellError(str(err)) from None
+            raise CellError(f"{err}; {field.name} is {field.allowed}") from None
+        if kind == "per_actor" and isinstance(parsed, str):
+            raise CellError(f"{show(value)} is not allowed; {field.name} is {field.allowed}")
+        return parsed
     raise AssertionError(f"unknown field kind {kind}")  # a bug in case_layout, not user input
 
 
@@ -124,6 +133,27 @@ def _whole(value: Any, field: Field) -> int:
     if isinstance(value, str) and re.fullmatch(r"\s*[+-]?\d+\s*", value):
         return int(value)
     raise CellError(f"{show(value)} is not a whole number; {field.name} is {field.allowed}")
+
+
+def _number(value: Any, field: Field) -> int | float:
+    if is_number(value):
+        return value
+    if isinstance(value, str) and _NUMBER.fullmatch(value.strip()):
+        text = value.strip()
+        return int(text) if re.fullmatch(r"[+-]?\d+", text) else float(text)
+    raise CellError(f"{show(value)} is not a number; {field.name} is {field.allowed}")
+
+
+def _pair(value: Any, field: Field) -> list[int | float]:
+    if isinstance(value, str):
+        body = value.strip().removeprefix("[").removesuffix("]")
+        parts = [p.strip() for p in re.split(r"[,;]", body)]
+        if len(parts) == 2 and all(_NUMBER.fullmatch(p) for p in parts):
+            return [int(p) if re.fullmatch(r"[+-]?\d+", p) else float(p) for p in parts]
+    raise CellError(
+        f"{show(value)} is not two numbers; {field.name} is {field.allowed} (decimals with a "
+        "point; format the cell as text)"
+    )
 
 
 def _quantity(value: Any, field: Field) -> Any:

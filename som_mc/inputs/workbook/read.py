@@ -41,7 +41,11 @@ from som_mc.inputs.workbook.case_layout import (
     PARTICIPANT_COLUMNS,
     PROFILES,
     REQUIRED_SHEETS,
+    RESOURCE_COLUMNS,
+    RESOURCES,
     SHEETS,
+    STUDIES,
+    STUDY_COLUMNS,
     SUCCESS,
     SUCCESS_FIELDS,
     Field,
@@ -71,8 +75,9 @@ def read_case_xlsx(path: str | Path) -> dict[str, Any]:
     Returns
     -------
     dict
-        ``name``, ``price_year``, ..., ``intake``, ``success``, ``cost``, ``consequence`` and
-        ``correlation``, as in a case file (docs/cases.md).
+        ``name``, ``price_year``, ..., ``intake``, ``success`` (with ``effect.pool`` from the
+        Studies sheet), ``cost``, ``resource``, ``consequence`` and ``correlation``, as in a
+        case file (docs/cases.md).
 
     Raises
     ------
@@ -166,9 +171,17 @@ class _Reader:
         data = self.fields(sheets[CASE], CASE_FIELDS)
         data["intake"] = self.intake(sheets[INTAKE])
         data["success"] = self.fields(sheets[SUCCESS], SUCCESS_FIELDS)
+        if STUDIES in sheets:
+            studies = self.studies(sheets[STUDIES])
+            if studies:
+                data["success"].setdefault("effect", {})["pool"] = studies
         costs = self.table(sheets[COSTS], COST_COLUMNS)
         if costs:
             data["cost"] = [line for _, line in costs]
+        if RESOURCES in sheets:
+            resources = self.table(sheets[RESOURCES], RESOURCE_COLUMNS)
+            if resources:
+                data["resource"] = [line for _, line in resources]
         consequences = self.table(sheets[CONSEQUENCES], CONSEQUENCE_COLUMNS)
         if consequences:
             data["consequence"] = [line for _, line in consequences]
@@ -238,7 +251,7 @@ class _Reader:
             value_cell = row[1] if len(row) > 1 else ws.cell(row=row[0].row, column=2)
             value = self.read(ws, value_cell, by_name[name])
             if value is not None:
-                out[name] = value
+                _put_path(out, by_name[name].key_path, value)
         for field in fields:
             if field.required and field.name not in seen:
                 raise self.error(
@@ -344,6 +357,23 @@ class _Reader:
                     f"columns are {', '.join(c.name for c in columns)}",
                 )
         return layout
+
+    def studies(self, ws: Worksheet) -> list[Any]:
+        """The studies of a pooled effect: a knowledge-base key, or a table of numbers."""
+        out: list[Any] = []
+        for row, line in self.table(ws, STUDY_COLUMNS):
+            if "key" not in line:
+                out.append(line)
+                continue
+            if len(line) > 1:
+                others = ", ".join(k for k in line if k != "key")
+                raise self.error(
+                    f"{ws.title}!A{row}",
+                    f"a study of the knowledge base gives only its key, not {others}; to give "
+                    "a study's own numbers, leave key empty",
+                )
+            out.append(line["key"])
+        return out
 
     def unique_keys(
         self, ws: Worksheet, lines: list[tuple[int, dict[str, Any]]]

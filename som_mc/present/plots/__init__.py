@@ -19,7 +19,8 @@ Results of :mod:`som_mc.analysis.sensitivity`:
 
 - :func:`tornado_plot` — one-way swings of the present value;
 - :func:`sobol_plot` — first-order and total Sobol' indices with their intervals;
-- :func:`evppi_plot` — EVPPI per input or group against the EVPI.
+- :func:`evppi_plot` — EVPPI per input or group against the EVPI;
+- :func:`shapley_plot` — Shapley effects per actor of a case with correlated inputs.
 
 Results of several interventions or parts:
 
@@ -36,12 +37,14 @@ Results of several interventions or parts:
 from som_mc.present.plots.actors import who_pays
 from som_mc.present.plots.break_even import break_even_distribution
 from som_mc.present.plots.convergence import convergence
+from som_mc.present.plots.decision import ceac_plot, evsi_plot, loss_plot, voi_curve_plot
 from som_mc.present.plots.distribution import pv_distribution
 from som_mc.present.plots.fan import fan_chart
 from som_mc.present.plots.figure import write_figure
 from som_mc.present.plots.parts import parts_plot
 from som_mc.present.plots.portfolio import portfolio_plot
 from som_mc.present.plots.scatter import pv_vs_input
+from som_mc.present.plots.shapley import shapley_plot
 from som_mc.present.plots.sobol import sobol_plot
 from som_mc.present.plots.tornado import tornado_plot
 from som_mc.present.plots.update import update_plot
@@ -50,17 +53,22 @@ from som_mc.present.plots.waterfall import consequence_waterfall
 
 __all__ = [
     "break_even_distribution",
+    "ceac_plot",
     "consequence_waterfall",
     "convergence",
     "evppi_plot",
+    "evsi_plot",
     "fan_chart",
+    "loss_plot",
     "parts_plot",
     "portfolio_plot",
     "pv_distribution",
     "pv_vs_input",
+    "shapley_plot",
     "sobol_plot",
     "tornado_plot",
     "update_plot",
+    "voi_curve_plot",
     "who_pays",
     "write_figure",
 ]

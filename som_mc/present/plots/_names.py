@@ -13,60 +13,12 @@ import textwrap
 import xarray as xr
 
 from som_mc.conventions import CONSEQUENCE
+from som_mc.present.labels import consequence_names, input_name
 from som_mc.present.plots._text import check_lang
 
 __all__ = ["consequence_labels", "input_unit", "is_share", "short_input", "wrap"]
 
-# (English, Danish) for the parts of input names and the groups of
-# som_mc.analysis.sensitivity.groups.
-_PARTS: dict[str, tuple[str, str]] = {
-    "scale": ("scale", "skala"),
-    "unit_price": ("unit price", "enhedspris"),
-    "price": ("price", "pris"),
-    "profile": ("profile", "profil"),
-    "amount": ("amount", "beløb"),
-    "year": ("year", "år"),
-    "cost": ("cost", "omkostning"),
-    "rate": ("success rate", "succesrate"),
-    "gross_rate": ("gross success rate", "brutto-succesrate"),
-    "deadweight": ("deadweight", "dødvægt"),
-    "persistence": ("persistence", "fastholdelse"),
-    "dropout": ("dropout", "frafald"),
-    "participants": ("participants", "deltagere"),
-    "discount_rate": ("discount rate", "diskonteringsrate"),
-    "prices": ("prices", "priser"),
-    "profiles": ("profiles", "profiler"),
-    "success": ("success", "succes"),
-    "costs": ("costs", "omkostninger"),
-    "intake": ("intake", "tilgang"),
-    "discount": ("discount rate", "diskonteringsrate"),
-}
-
 _SHARES = ("success.", "intake.dropout", "discount_rate")
-
-
-def _part(key: str, column: int) -> str:
-    return _PARTS[key][column] if key in _PARTS else key.replace("_", " ")
-
-
-def _one(name: str, column: int) -> str:
-    year = _part("year", column)
-    m = re.fullmatch(r"consequence\.([^.]+)\.profile\[(\d+)\]", name)
-    if m:
-        return f"{_part(m[1], column)}: {_part('profile', column)} {year} {int(m[2]) + 1}"
-    m = re.fullmatch(r"consequence\.([^.]+)\.price\.(\w+)", name)
-    if m:
-        return f"{_part(m[1], column)}: {_part('price', column)} ({m[2]})"
-    m = re.fullmatch(r"consequence\.([^.]+)(?:\.(\w+))?", name)
-    if m:
-        return f"{_part(m[1], column)}: {_part(m[2], column)}" if m[2] else _part(m[1], column)
-    m = re.fullmatch(r"cost\.([^.]+)\.amount", name)
-    if m:
-        return f"{_part('cost', column)}: {_part(m[1], column)}"
-    m = re.fullmatch(r"intake\.participants\[(\d+)\]", name)
-    if m:
-        return f"{_part('participants', column)} {year} {int(m[1]) + 1}"
-    return _part(name.rsplit(".", 1)[-1], column)
 
 
 def short_input(name: str, lang: str = "en") -> str:
@@ -77,12 +29,12 @@ def short_input(name: str, lang: str = "en") -> str:
     >>> short_input("consequence.shelter_days.unit_price")
     'shelter days: unit price'
     >>> short_input("consequence.shelter_days.profile[0]", "da")
-    'shelter days: profil år 1'
+    'Døgn på herberg eller forsorgshjem (SEL § 110): profil år 1'
     >>> short_input("success.rate"), short_input("cost.cti_course.amount", "da")
     ('success rate', 'omkostning: cti course')
     """
-    column = check_lang(lang)
-    return " + ".join(_one(part, column) for part in name.split(" + "))
+    check_lang(lang)
+    return input_name(name, lang)
 
 
 def wrap(text: str, width: int = 32, lines: int = 2) -> str:
@@ -91,13 +43,12 @@ def wrap(text: str, width: int = 32, lines: int = 2) -> str:
 
 
 def consequence_labels(ds: xr.Dataset, lang: str) -> list[str]:
-    """The consequences' labels: ``consequence_label_da`` for Danish when the Dataset has it,
-    else ``consequence_label``, else the keys."""
-    column = check_lang(lang)
-    for coord in (["consequence_label_da"] if column == 1 else []) + ["consequence_label"]:
-        if coord in ds.coords:
-            return [str(v) for v in ds[coord].values]
-    return [str(k).replace("_", " ") for k in ds[CONSEQUENCE].values]
+    """The consequences' labels in ``lang``: the knowledge base's ``label_da`` or ``label_en``
+    for a catalogued consequence whose label came from the catalogue, else the case's own
+    ``consequence_label``, else the keys (:func:`som_mc.present.labels.consequence_name`)."""
+    check_lang(lang)
+    given = ds["consequence_label"].values if "consequence_label" in ds.coords else None
+    return consequence_names(ds[CONSEQUENCE].values, given, lang)
 
 
 def is_share(name: str) -> bool:

@@ -133,7 +133,7 @@ def portfolio_plot(
     >>> from som_mc.present.plots import portfolio_plot
     >>> from som_mc import portfolio
     >>> ds = portfolio({name: som_mc.example_path(name) for name in ("cti", "housing_first")},
-    ...                draws=300, seed=1)
+    ...                draws=300, seed=1, discount_rate="fm2021")
     >>> ax = portfolio_plot(ds, lang="da")
     >>> [t.get_text() for t in ax.get_xticklabels()]
     ['Kommune', 'Region', 'Stat', 'I alt']

@@ -21,6 +21,15 @@ from som_mc.inputs.case.load import Case, load_case
 from som_mc.io import ResultExistsError, atomic_write
 from som_mc.pipeline.engine import deterministic, run
 from som_mc.pipeline.results import summarize
+from som_mc.present.labels import (
+    area_name,
+    consequence_names,
+    describe,
+    illustrative_items,
+    input_name,
+    target_group_name,
+    translate_note,
+)
 from som_mc.present.locale import LANGUAGES, format_money, format_number, format_percent
 from som_mc.present.report.texts import TEXTS
 
@@ -36,6 +45,8 @@ class ReportData:
     results: xr.Dataset
     summary: xr.Dataset
     sensitivity: dict[str, xr.Dataset]
+    pooled: Any = None  # the meta-analysis of a pooled [success] effect (inputs.pooling)
+    costs: Any = None  # the cost breakdown of a case with [[resource]] lines (analysis.costs)
 
 
 def compute_report_data(
@@ -47,7 +58,9 @@ def compute_report_data(
     sobol_n: int = 1024,
     progress: Callable[[str], None] | None = None,
 ) -> ReportData:
-    """Run everything the report shows (the Monte Carlo run, sensitivity and VOI)."""
+    """Run everything the report shows (the Monte Carlo run, sensitivity and VOI; the pooled
+    evidence and the cost breakdown when the case pools studies or has resources)."""
+    pooled = _pooled(case)
     case = load_case(case)
     say = progress or (lambda _: None)
     say("deterministic")
@@ -58,6 +71,11 @@ def compute_report_data(
     if case.inputs.uncertain:
         say("Sobol' indices")
         sens["sobol"] = sobol(case, sobol_n, seed=seed, replicates=4)
+        if case.inputs.correlation:  # per-input indices of correlated inputs (issue 15)
+            from som_mc.analysis.sensitivity.dependent import correlated_sensitivity
+
+            say("Shapley effects (correlated inputs)")
+            sens["shapley"] = correlated_sensitivity(case, sobol_n, seed=seed, threads=2)
         say("tornado")
         sens["tornado"] = tornado(case)
         say("value of information")
@@ -65,7 +83,43 @@ def compute_report_data(
     if any(n in case.inputs.names for n in ("success.rate", "success.gross_rate")):
         say("switching values")
         sens["switching"] = switching_values(case)
-    return ReportData(case, det, results, summarize(results), sens)
+    costs = None
+    if any(line.resource for line in case.model.cost):
+        from som_mc.analysis.costs import cost_breakdown
+
+        say("cost breakdown")
+        costs = cost_breakdown(case, draws=min(draws, 20_000), seed=seed)
+    return ReportData(case, det, results, summarize(results), sens, pooled, costs)
+
+
+def _pooled(case: str | Path | dict | Case) -> Any:
+    """The meta-analysis behind ``[success] effect = { pool = [...] }`` of a case file or dict
+    (a loaded Case keeps only the distribution it gave, so its file is read again); None
+    without one."""
+    if isinstance(case, Case):
+        if not Path(case.source).is_file():
+            return None  # a dict's case: its pooling is not kept
+        case = case.source
+    if isinstance(case, dict):
+        data = case
+    else:
+        path = Path(case)
+        if path.suffix.lower() != ".toml":
+            return None
+        import tomllib
+
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (OSError, tomllib.TOMLDecodeError):
+            return None  # load_case reports it
+    success = data.get("success")
+    effect = success.get("effect") if isinstance(success, dict) else None
+    if not (isinstance(effect, dict) and "pool" in effect):
+        return None
+    from som_mc.inputs.knowledge.base import load_knowledge
+    from som_mc.inputs.pooling import pool_spec
+
+    return pool_spec(effect, load_knowledge().effects)
 
 
 def render_report(data: ReportData, lang: str = "en") -> str:
@@ -131,6 +185,7 @@ def _context(data: ReportData, lang: str) -> dict[str, Any]:
     def year(x: float) -> str:
         return t["never"] if not np.isfinite(x) else f"{x:.0f}"
 
+    mode = t.get(f"mode_{res.attrs['mode']}", res.attrs["mode"])
     actors = list(ACTORS_AND_TOTAL)
     actor_names = {a: t[a] for a in ACTORS_AND_TOTAL}
     net_total = det.net.sum(ACTOR)
@@ -142,8 +197,11 @@ def _context(data: ReportData, lang: str) -> dict[str, Any]:
         for y in det.year.values
     ]
     gains = det.gain_by_consequence.sum(YEAR)
+    given = det["consequence_label"].values if "consequence_label" in det.coords else None
+    keys = det.consequence.values
+    names = dict(zip(keys, consequence_names(keys, given, lang), strict=True))
     cons_rows = [
-        [str(c), str(det.area.sel(consequence=c).item())]
+        [names[c], area_name(str(det.area.sel(consequence=c).item()), lang)]
         + [num(gains.sel(consequence=c, actor=a)) for a in ACTORS]
         + [num(gains.sel(consequence=c).sum())]
         for c in det.consequence.values
@@ -157,6 +215,7 @@ def _context(data: ReportData, lang: str) -> dict[str, Any]:
     summary_rows = []
     for a in actors:
         s = summ.sel(actor=a)
+        touched = bool(s.affected) if "affected" in s else True
         summary_rows.append(
             [
                 actor_names[a],
@@ -164,22 +223,34 @@ def _context(data: ReportData, lang: str) -> dict[str, Any]:
                 f"{num(s.pv_lower)} – {num(s.pv_upper)}",
                 format_percent(float(s.p_positive), lang),
                 format_percent(float(s.p_positive_mcse), lang),
-                year(float(s.break_even_median)),
-                format_percent(float(s.p_never_break_even), lang, 0),
+                year(float(s.break_even_median)) if touched else t["not_affected"],
+                format_percent(float(s.p_never_break_even), lang, 0) if touched else "–",
             ]
         )
     figures = _figures(data, lang)
     sens = data.sensitivity
+    input_names = {n: input_name(n, lang) for n in case.inputs.names}
+    for ds in sens.values():
+        if INPUT in ds.coords:
+            input_names |= {str(n): input_name(str(n), lang) for n in ds[INPUT].values}
+    from som_mc.inputs.case.inputs import cost_slugs
+
+    cost_word = input_name("cost", lang)
+    for slug, line in zip(cost_slugs(m), m.cost, strict=True):
+        if line.label and f"cost.{slug}.amount" in input_names:
+            input_names[f"cost.{slug}.amount"] = f"{cost_word}: {line.label}"
     return {
         "t": t,
         "lang": lang,
+        "input_names": input_names,
         "case": m,
         "participants": ", ".join(
             num(p.central(), 1 if p.central() % 1 else 0) for p in m.intake.participants
         ),
-        "discount": res.attrs["discount_rate"],
-        "illustrative": res.attrs.get("illustrative_items", ""),
-        "notes": list(case.notes),
+        "discount": _discount(res.attrs["discount_rate"], lang),
+        "target_group": target_group_name(m.target_group, lang) if m.target_group else "",
+        "illustrative": illustrative_items(res.attrs.get("illustrative_items", ""), lang),
+        "notes": [translate_note(n, lang) for n in case.notes],
         "inputs": _input_rows(case, lang),
         "det_head": [t["year"], *[actor_names[a] for a in ACTORS], t["total"], t["cumulative"]],
         "det_rows": det_rows,
@@ -188,9 +259,7 @@ def _context(data: ReportData, lang: str) -> dict[str, Any]:
         "det_break_even": year(float(det.break_even_year)),
         "det_pv": {actor_names[a]: money(det.present_value.sel(actor=a)) for a in ACTORS}
         | {t["total"]: money(det.present_value.sum())},
-        "intro_prob": t["probabilistic_intro"].format(
-            draws=num(res.attrs["draws"]), mode=res.attrs["mode"]
-        ),
+        "intro_prob": t["probabilistic_intro"].format(draws=num(res.attrs["draws"]), mode=mode),
         "summary_head": [
             t["actor"],
             t["mean"],
@@ -202,16 +271,19 @@ def _context(data: ReportData, lang: str) -> dict[str, Any]:
         ],
         "summary_rows": summary_rows,
         "sobol_rows": _sobol_rows(sens.get("sobol"), lang),
+        "shapley_rows": _shapley_rows(sens.get("shapley"), lang),
         "switching_rows": _switching_rows(sens.get("switching"), lang, actor_names),
         "switching_head": [t["input"], t["switching_now"], *[actor_names[a] for a in actors]],
         "voi": _voi(sens.get("voi"), lang, actor_names),
+        "pooled": _pooled_rows(data.pooled, lang),
+        "costs": _cost_rows(data.costs, lang, actor_names),
         "figures": figures,
         "provenance": [
             (t["version"], res.attrs["som_mc_version"]),
             (t["seed"], str(res.attrs["seed"])),
             (t["draws"], num(res.attrs["draws"])),
             (t["design"], res.attrs["design"]),
-            (t["mode"], res.attrs["mode"]),
+            (t["mode"], mode),
             (t["case_hash"], res.attrs["case_sha256"]),
             (t["created"], res.attrs["created"]),
         ],
@@ -242,13 +314,99 @@ def _input_rows(case: Case, lang: str) -> list[dict[str, Any]]:
                 "name": name,
                 "dist": format_number(dist.central(), lang, 4 if abs(dist.central()) < 1 else 0)
                 if dist.is_fixed
-                else dist.describe(),
+                else describe(dist.describe(), lang),
                 "mean": format_number(dist.mean(), lang, 4 if abs(dist.mean()) < 1 else 0),
-                "source": source,
+                "source": _source(source, lang),
                 "illustrative": illustrative,
             }
         )
     return rows
+
+
+def _discount(rate: Any, lang: str) -> str:
+    """A discount rate as a percentage in ``lang``; a named schedule (``fm2021``) as named."""
+    try:
+        return format_percent(float(rate), lang, 2)
+    except (TypeError, ValueError):
+        return str(rate)
+
+
+def _source(source: str, lang: str) -> str:
+    """The frame som-mc writes around a study's name (``inputs/evidence.py``) in ``lang``."""
+    if lang != "da":
+        return source
+    source = source.replace("(effect ", "(effekt ")
+    return source.replace(" in the knowledge base)", " i vidensdatabasen)")
+
+
+def _pooled_rows(result: Any, lang: str) -> dict[str, Any] | None:
+    """The studies, the pooled estimate and its intervals, and the heterogeneity, in ``lang``
+    (on the measure's own scale: a ratio, or the standardised mean difference)."""
+    if result is None:
+        return None
+    t = TEXTS[lang]
+    ratio = result.measure != "smd"
+
+    def shown(y: float) -> str:
+        return format_number(float(np.exp(y)) if ratio else float(y), lang, 3)
+
+    def interval(lo: float, hi: float) -> str:
+        return f"{shown(lo)} – {shown(hi)}"
+
+    z = 1.959963984540054
+    rows = [
+        [s.label or f"{t['study']} {i + 1}", shown(s.y), interval(s.y - z * s.se, s.y + z * s.se),
+         format_percent(float(w), lang)]
+        for i, (s, w) in enumerate(zip(result.studies, result.weights, strict=True))
+    ]  # fmt: skip
+    whole = format_percent(1.0, lang)
+    rows.append([t["pooled_mean"], shown(result.estimate), interval(*result.ci), whole])
+    rows.append([t["prediction"], "", interval(*result.pi), ""])
+    return {
+        "head": [t["study"], t[f"measure_{result.measure}"], "95 %", t["weight"]],
+        "rows": rows,
+        "heterogeneity": t["heterogeneity_text"].format(
+            method=result.method + (", Hartung-Knapp" if result.hartung_knapp else ""),
+            tau2=format_number(result.tau2, lang, 4),
+            i2=format_percent(result.i2 / 100, lang, 1),
+            q=format_number(result.q, lang, 2),
+            df=result.k - 1,
+        ),
+    }
+
+
+def _cost_rows(b: Any, lang: str, names: dict) -> dict[str, Any] | None:
+    """Each cost line's mean and 90 % interval over the horizon and its share of the cost's
+    variance; the whole cost and the cost per participant."""
+    if b is None:
+        return None
+    t = TEXTS[lang]
+    shares = b.variance_shares()
+
+    def row(label: str, kind: str, actor: str, x: np.ndarray, share: str) -> list[str]:
+        lo, hi = np.quantile(x, [0.05, 0.95])
+        spread = f"{format_number(float(lo), lang)} – {format_number(float(hi), lang)}"
+        return [label, kind, actor, format_money(float(x.mean()), lang), spread, share]
+
+    rows = [
+        row(label, t.get(f"resource_{kind}", kind), names.get(actor, actor), b.per_line[:, i],
+            format_percent(float(shares[i]), lang))
+        for i, (label, kind, actor) in enumerate(zip(b.labels, b.kinds, b.actors, strict=True))
+    ]  # fmt: skip
+    rows.append(row(t["total_cost"], "", "", b.total, format_percent(1.0, lang)))
+    rows.append(row(t["per_participant"], "", "", b.per_participant, ""))
+    return {
+        "head": [
+            t["cost_line_label"],
+            t["resource_kind"],
+            t["actor"],
+            t["mean"],
+            t["interval"],
+            t["variance_share"],
+        ],
+        "rows": rows,
+        "draws": format_number(b.total.size, lang),
+    }
 
 
 def _sobol_rows(ds: xr.Dataset | None, lang: str) -> list[list[str]]:
@@ -266,6 +424,27 @@ def _sobol_rows(ds: xr.Dataset | None, lang: str) -> list[list[str]]:
                 format_number(float(r.ST), lang, 3),
                 f"{format_number(lo, lang, 3)} – {format_number(hi, lang, 3)}",
                 format_number(float(r.S1), lang, 3),
+            ]
+        )
+    return rows
+
+
+def _shapley_rows(ds: xr.Dataset | None, lang: str) -> list[list[str]]:
+    """Input, Shapley effect, its 95 % interval, S_full, ST_ind (total output), largest first."""
+    if ds is None:
+        return []
+    total = ds.sel(output=TOTAL)
+    rows = []
+    for i in total.shapley.fillna(-1).argsort().values[::-1]:
+        r = total.isel(input=i)
+        lo, hi = (float(v) for v in r.shapley_ci.values)
+        rows.append(
+            [
+                str(r.input.item()),
+                format_number(float(r.shapley), lang, 3),
+                f"{format_number(lo, lang, 3)} – {format_number(hi, lang, 3)}",
+                format_number(float(r.S_full), lang, 3),
+                format_number(float(r.ST_ind), lang, 3),
             ]
         )
     return rows
@@ -334,6 +513,12 @@ def _figures(data: ReportData, lang: str) -> dict[str, str]:
         jobs.append(("tornado", lambda ax: plots.tornado_plot(sens["tornado"], ax=ax, lang=lang)))
     if "sobol" in sens:
         jobs.append(("sobol", lambda ax: plots.sobol_plot(sens["sobol"], ax=ax, lang=lang)))
+    if "shapley" in sens:
+        jobs.append(("shapley", lambda ax: plots.shapley_plot(sens["shapley"], ax=ax, lang=lang)))
+    if data.pooled is not None:
+        from som_mc.present.plots.forest import forest_plot
+
+        jobs.append(("forest", lambda ax: forest_plot(data.pooled, ax=ax, lang=lang)))
     if "voi" in sens:
         jobs.append(("evppi", lambda ax: plots.evppi_plot(sens["voi"], ax=ax, lang=lang)))
     out = {}

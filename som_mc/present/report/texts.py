@@ -38,17 +38,19 @@ TEXTS: dict[str, dict[str, str]] = {
         "consequence": "Consequence",
         "area": "Area",
         "cost_line": "Cost of the intervention",
-        "break_even": "Break-even year",
+        "break_even": "Break-even year (undiscounted: the first year from which the cumulative "
+        "result stays non-negative)",
         "never": "never",
+        "not_affected": "not affected",
         "probabilistic": "How sure are we? The result with uncertainty",
         "probabilistic_intro": "Every uncertain input was drawn {draws} times ({mode} mode); "
         "each draw is one possible version of the business case. The table gives the present "
         "value of the net result over the horizon.",
         "actor": "Actor",
         "interval": "90 % interval",
-        "p_positive": "Probability of a positive result",
+        "p_positive": "Probability of a positive present value",
         "se": "Monte Carlo standard error",
-        "break_even_median": "Break-even year (median)",
+        "break_even_median": "Break-even year (median, undiscounted)",
         "never_share": "Never breaks even",
         "sensitivity": "What drives the uncertainty?",
         "sensitivity_intro": "Sobol' indices give the share of the result's variance due to "
@@ -56,6 +58,18 @@ TEXTS: dict[str, dict[str, str]] = {
         "one input at a time from its 5th to its 95th percentile.",
         "st": "Total index",
         "s1": "First-order index",
+        "shapley": "Correlated inputs: Shapley effects",
+        "shapley_intro": "The case correlates some inputs, so the classical indices above "
+        "join each correlated group into one factor and do not add up. The Shapley effect "
+        "gives every input its own share of the variance, sharing fairly what correlated "
+        "inputs explain together; the shares add up to 1. The full first-order index is the "
+        "share that would go if the input alone were learnt (with what it brings along "
+        "through its correlations); the independent total index is the share left to it when "
+        "every other input is known.",
+        "shapley_value": "Shapley effect",
+        "s_full": "Full first-order index",
+        "st_ind": "Independent total index",
+        "figure_shapley": "Shapley effects per actor, with 95 % intervals.",
         "switching": "Switching values: what must the success rate be for the case to break even?",
         "switching_now": "Assumed now",
         "voi": "What is worth knowing better?",
@@ -96,6 +110,40 @@ TEXTS: dict[str, dict[str, str]] = {
         "kommune": "kommune",
         "region": "region",
         "stat": "state",
+        "mode_expected": "expected",
+        "mode_cohort": "cohort",
+        "knowledge_quoted": "",
+        "evidence": "The evidence: pooled studies",
+        "evidence_intro": "The success rate comes from a random-effects meta-analysis of "
+        "several studies. The prediction interval is where the effect in a new setting is "
+        "expected to lie (wider than the confidence interval of the mean, as settings differ).",
+        "study": "Study",
+        "weight": "Weight",
+        "pooled_mean": "Pooled mean (random effects)",
+        "prediction": "New setting (prediction interval)",
+        "measure_odds_ratio": "Odds ratio",
+        "measure_risk_ratio": "Risk ratio",
+        "measure_smd": "Standardised mean difference",
+        "heterogeneity_text": "Method {method}; heterogeneity tau² {tau2}, I² {i2}, "
+        "Q {q} on {df} degrees of freedom.",
+        "figure_forest": "Forest plot: each study with its 95 % interval, the pooled mean and "
+        "the prediction interval.",
+        "costs": "The cost of the intervention, resource by resource",
+        "costs_intro": "The intervention's cost built from its resources (the cost model), "
+        "undiscounted over the horizon, from {draws} draws. The variance share is each line's "
+        "part of the variance of the whole cost (its covariance with the whole, divided by the "
+        "whole's variance; the shares add up to 1).",
+        "cost_line_label": "Cost line",
+        "resource_kind": "Kind",
+        "variance_share": "Share of the variance",
+        "total_cost": "Whole cost",
+        "per_participant": "Per participant",
+        "resource_staff": "staff",
+        "resource_material": "materials",
+        "resource_setup": "set-up",
+        "resource_training": "training",
+        "resource_alternative": "alternative",
+        "resource_cost": "cost line",
     },
     "da": {
         "title": "Business case med usikkerhed",
@@ -129,17 +177,19 @@ TEXTS: dict[str, dict[str, str]] = {
         "consequence": "Konsekvens",
         "area": "Område",
         "cost_line": "Indsatsens omkostninger",
-        "break_even": "Tilbagebetalingsår",
+        "break_even": "Tilbagebetalingsår (udiskonteret: det første år, hvorfra det akkumulerede "
+        "resultat forbliver ikke-negativt)",
         "never": "aldrig",
+        "not_affected": "ikke berørt",
         "probabilistic": "Hvor sikre er vi? Resultatet med usikkerhed",
         "probabilistic_intro": "Hvert usikkert input er trukket {draws} gange ({mode}); hver "
         "trækning er én mulig udgave af business casen. Tabellen viser nutidsværdien af "
         "nettoresultatet over tidshorisonten.",
         "actor": "Aktør",
         "interval": "90 %-interval",
-        "p_positive": "Sandsynlighed for et positivt resultat",
+        "p_positive": "Sandsynlighed for en positiv nutidsværdi",
         "se": "Monte Carlo-standardfejl",
-        "break_even_median": "Tilbagebetalingsår (median)",
+        "break_even_median": "Tilbagebetalingsår (median, udiskonteret)",
         "never_share": "Tilbagebetales aldrig",
         "sensitivity": "Hvad driver usikkerheden?",
         "sensitivity_intro": "Sobol'-indeks viser den andel af resultatets varians, der "
@@ -147,6 +197,19 @@ TEXTS: dict[str, dict[str, str]] = {
         "Tornadoen flytter ét input ad gangen fra dets 5. til dets 95. percentil.",
         "st": "Totalindeks",
         "s1": "Første ordens indeks",
+        "shapley": "Korrelerede input: Shapley-effekter",
+        "shapley_intro": "Casen lader nogle input hænge sammen, så de klassiske indeks "
+        "ovenfor samler hver korreleret gruppe til én faktor og summerer ikke til 1. "
+        "Shapley-effekten giver hvert input sin egen andel af variansen og deler det, som "
+        "korrelerede input forklarer sammen, retfærdigt mellem dem; andelene summerer til 1. "
+        "Det fulde første ordens indeks er den andel, der ville forsvinde, hvis man kun "
+        "kendte dette input (med det, det trækker med sig gennem korrelationerne); det "
+        "uafhængige totalindeks er den andel, der er tilbage til det, når alle andre input "
+        "er kendt.",
+        "shapley_value": "Shapley-effekt",
+        "s_full": "Fuldt første ordens indeks",
+        "st_ind": "Uafhængigt totalindeks",
+        "figure_shapley": "Shapley-effekter pr. aktør med 95 %-intervaller.",
         "switching": "Skifteværdier: hvor høj skal succesraten være, for at casen tilbagebetales?",
         "switching_now": "Antaget nu",
         "voi": "Hvad er værd at vide mere om?",
@@ -188,5 +251,41 @@ TEXTS: dict[str, dict[str, str]] = {
         "kommune": "kommune",
         "region": "region",
         "stat": "stat",
+        "mode_expected": "forventet værdi",
+        "mode_cohort": "kohorte",
+        "knowledge_quoted": "Begrundelser, regler og kilder citeres, som de står i "
+        "vidensdatabasen.",
+        "evidence": "Evidensen: samlede studier",
+        "evidence_intro": "Succesraten kommer fra en random effects-metaanalyse af flere "
+        "studier. Prædiktionsintervallet er, hvor effekten i en ny sammenhæng forventes at "
+        "ligge (bredere end konfidensintervallet for middelværdien, fordi sammenhængene er "
+        "forskellige).",
+        "study": "Studie",
+        "weight": "Vægt",
+        "pooled_mean": "Samlet middelværdi (random effects)",
+        "prediction": "Ny sammenhæng (prædiktionsinterval)",
+        "measure_odds_ratio": "Oddsratio",
+        "measure_risk_ratio": "Relativ risiko",
+        "measure_smd": "Standardiseret middelforskel",
+        "heterogeneity_text": "Metode {method}; heterogenitet tau² {tau2}, I² {i2}, "
+        "Q {q} med {df} frihedsgrader.",
+        "figure_forest": "Forest plot: hvert studie med dets 95 %-interval, den samlede "
+        "middelværdi og prædiktionsintervallet.",
+        "costs": "Indsatsens omkostninger, ressource for ressource",
+        "costs_intro": "Indsatsens omkostninger opbygget af dens ressourcer "
+        "(omkostningsmodellen), udiskonteret over tidshorisonten, fra {draws} trækninger. "
+        "Variansandelen er hver linjes del af variansen af de samlede omkostninger (dens "
+        "kovarians med helheden divideret med helhedens varians; andelene summerer til 1).",
+        "cost_line_label": "Omkostningslinje",
+        "resource_kind": "Art",
+        "variance_share": "Andel af variansen",
+        "total_cost": "Samlede omkostninger",
+        "per_participant": "Pr. deltager",
+        "resource_staff": "personale",
+        "resource_material": "materialer",
+        "resource_setup": "etablering",
+        "resource_training": "uddannelse",
+        "resource_alternative": "alternativ",
+        "resource_cost": "omkostningslinje",
     },
 }

@@ -10,6 +10,7 @@ from __future__ import annotations
 from openpyxl.worksheet.worksheet import Worksheet
 
 from som_mc.conventions import ACTORS, AREAS, CONSEQUENCE_KINDS, COST_TYPES
+from som_mc.inputs.costs import KINDS as RESOURCE_KINDS
 from som_mc.inputs.distributions import FAMILIES
 from som_mc.inputs.workbook.case_layout import (
     CASE,
@@ -24,6 +25,10 @@ from som_mc.inputs.workbook.case_layout import (
     INTAKE_FIELDS,
     PARTICIPANT_COLUMNS,
     PROFILES,
+    RESOURCE_COLUMNS,
+    RESOURCES,
+    STUDIES,
+    STUDY_COLUMNS,
     SUCCESS,
     SUCCESS_FIELDS,
 )
@@ -46,6 +51,27 @@ _INTRO = (
     "A cell that holds a quantity takes a number, or a distribution written as text (below).",
     "Inside a distribution decimals are written with a point (0.05), whatever the "
     "spreadsheet's language; a plain number is typed as usual.",
+    "Costs may be given as totals (Costs) or built from the resources used (Resources: staff "
+    "time x wage x (1 + overhead), materials, set-up); a case may use both.",
+    "The success rate may come from a study's effect size (the effect_ fields of Success) or "
+    "from a random-effects pool of several studies (one row each on Studies, with "
+    "effect_baseline and effect_outcome on Success).",
+)
+
+#: The introduction in Danish, beside the English one.
+_INTRO_DA = (
+    "Hvert ark rummer en del af en business case, som en TOML-casefil gør (docs/cases.md): "
+    "udfyld de gule celler i Case, Intake og Success, og en række pr. linje i Costs, "
+    "Resources, Consequences, Profiles og Studies.",
+    "En tom celle betyder 'ikke angivet': feltets standardværdi, eller hvad vidensbasen udfylder.",
+    "Omkostninger kan angives som totaler (Costs) eller bygges op af de ressourcer, indsatsen "
+    "bruger (Resources: personaletid x løn x (1 + overhead), materialer, opstart); en case kan "
+    "bruge begge.",
+    "Succesraten kan komme fra en undersøgelses effektstørrelse (felterne effect_ i Success) "
+    "eller fra en metaanalyse (random effects) af flere undersøgelser (en række hver i "
+    "Studies, med effect_baseline og effect_outcome i Success).",
+    "Kolonner med overskriften note og hjælpekolonnen er dine: de læses ikke (undtagen note i "
+    "Resources, der gemmes med ressourcen). Decimaler i en fordeling skrives med punktum (0.05).",
 )
 
 #: An example of every way to write each family, and of a preset.
@@ -135,20 +161,26 @@ def write_help(ws: Worksheet) -> None:
     w.title("How to fill in this workbook")
     for text in _INTRO:
         w.text(text)
+    w.title("Sådan udfyldes projektmappen")
+    for text in _INTRO_DA:
+        w.text(text)
 
     w.title("Sheets, fields and columns")
-    w.header("sheet", "field or column", "required", "meaning", "allowed")
+    w.header("sheet", "field or column", "required", "meaning", "allowed", "betydning (dansk)")
     sections = (
         (CASE, CASE_FIELDS),
         (INTAKE, INTAKE_FIELDS),
         (f"{INTAKE} (table below the fields)", PARTICIPANT_COLUMNS),
         (SUCCESS, SUCCESS_FIELDS),
+        (STUDIES, STUDY_COLUMNS),
         (COSTS, COST_COLUMNS),
+        (RESOURCES, RESOURCE_COLUMNS),
         (CONSEQUENCES, CONSEQUENCE_COLUMNS),
     )
     for sheet, fields in sections:
         for field in fields:
-            w.line(sheet, field.name, "yes" if field.required else "", field.help, field.allowed)
+            required = "yes" if field.required else ""
+            w.line(sheet, field.name, required, field.help, field.allowed, field.help_da)
     w.line(
         PROFILES,
         "key, year 1, year 2, ...",
@@ -186,15 +218,17 @@ def write_help(ws: Worksheet) -> None:
     w.header("column", "value", "", "meaning")
     for value in COST_TYPES:
         w.line("type (Costs)", value, "", _TYPES[value])
+    for kind, keys in RESOURCE_KINDS.items():
+        w.line("kind (Resources)", kind, "", "columns: " + ", ".join(keys))
     for actor in ACTORS:
-        w.line("actor (Costs); price_<actor> (Consequences)", actor)
+        w.line("actor (Costs, Resources); price_<actor>, cap, tax (Consequences)", actor)
     for area, danish in AREAS.items():
         w.line("area (Consequences)", area, "", danish)
     for kind in CONSEQUENCE_KINDS:
         w.line("kind (Consequences)", kind, "", _KINDS[kind])
     w.line("illustrative", "TRUE, FALSE or empty", "", "TRUE if no public source backs the number")
     _knowledge(w)
-    widths(ws, (30, 36, 10, 90, 60))
+    widths(ws, (30, 36, 10, 90, 60, 90))
     fit_rows(ws)
 
 
@@ -216,6 +250,15 @@ def _knowledge(w: _Writer) -> None:
     for rule in kb.rules.values():
         shares = ", ".join(f"{actor}={share:g}" for actor, share in rule.shares.items())
         w.line(rule.key, shares, "", rule.description)
+    w.title("Knowledge base: staff types (Resources: staff)")
+    w.header("key", "label", "price year", "DKK per hour, source")
+    for wage in kb.wages.values():
+        w.line(wage.key, wage.label, wage.price_year, f"{wage.value:g}; {wage.source}")
+    w.title("Knowledge base: effect studies (Studies: key; Success: effect_study)")
+    w.header("key", "measure, estimate", "level", "intervention, outcome")
+    for effect in kb.effects.values():
+        what = f"{effect.intervention}; {effect.outcome}"
+        w.line(effect.key, f"{effect.measure}, {effect.estimate:g}", effect.evidence_level, what)
     w.title("Presets: preset(name, value) and price_preset")
     w.header("key", "family, cv", "for", "reasoning")
     for preset in kb.presets.values():

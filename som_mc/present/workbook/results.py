@@ -33,6 +33,7 @@ from som_mc.conventions import (
 )
 from som_mc.errors import InputError
 from som_mc.inputs.workbook.cells import put
+from som_mc.present.labels import area_name, consequence_names, illustrative_items
 from som_mc.present.locale import format_number, format_percent
 from som_mc.present.workbook.book import (
     BOLD,
@@ -187,7 +188,8 @@ def _title(ws: Worksheet, title: str, *notes: str) -> int:
 def _illustrative(ds: xr.Dataset, text: Labels) -> str:
     if not ds.attrs.get("uses_illustrative_values"):
         return ""
-    return text("illustrative", items=ds.attrs.get("illustrative_items", ""))
+    items = illustrative_items(ds.attrs.get("illustrative_items", ""), text.lang)
+    return text("illustrative", items=items)
 
 
 def _header(ws: Worksheet, row: int, names: list[str]) -> None:
@@ -266,15 +268,24 @@ def _som_table(ws: Worksheet, ds: xr.Dataset, text: Labels) -> None:
         )
         row += 1
         gains = ds["gain_by_consequence"].transpose(CONSEQUENCE, YEAR, ACTOR)
-        labels_ = ds.get("consequence_label")
+        given = ds.get("consequence_label")
         areas = ds.get("area")
-        for k, key in enumerate(ds[CONSEQUENCE].values):
-            label = str(labels_.values[k]) if labels_ is not None else str(key)
+        # The catalogue's consequences by their name in the workbook's language; a case's own
+        # label is the user's text and stays as written.
+        names = consequence_names(
+            ds[CONSEQUENCE].values, given.values if given is not None else None, text.lang
+        )
+        for k, label in enumerate(names):
             for actor in ACTORS_AND_TOTAL:
                 one = gains.isel({CONSEQUENCE: k})
                 values = one.sum(ACTOR).values if actor == TOTAL else one.sel(actor=actor).values
                 put(ws, row, 1, label)
-                put(ws, row, 2, str(areas.values[k]) if areas is not None else "")
+                put(
+                    ws,
+                    row,
+                    2,
+                    area_name(str(areas.values[k]), text.lang) if areas is not None else "",
+                )
                 put(ws, row, 3, text.actor(actor))
                 for j, value in enumerate(values):
                     _value(ws, row, 4 + j, value, DKK)

@@ -32,13 +32,17 @@ from som_mc.inputs.workbook.case_layout import (
     NOTE,
     PARTICIPANT_COLUMNS,
     PROFILES,
+    RESOURCE_COLUMNS,
+    RESOURCES,
+    STUDIES,
+    STUDY_COLUMNS,
     SUCCESS,
     SUCCESS_FIELDS,
     Field,
     year_header,
 )
 from som_mc.inputs.workbook.cells import put
-from som_mc.inputs.workbook.quantity_text import format_quantity, format_split
+from som_mc.inputs.workbook.quantity_text import format_quantity, format_split, format_value
 from som_mc.present.workbook.book import (
     BOLD,
     INPUT_FILL,
@@ -125,8 +129,9 @@ def write_template(
 ) -> Path:
     """Write a workbook an analyst fills in instead of a TOML case file.
 
-    The sheets are Case, Intake, Success, Costs, Consequences, Profiles and Correlation, laid
-    out like the case file (docs/cases.md), and Help, which explains every column, the
+    The sheets are Case, Intake, Success, Studies (of a pooled effect), Costs, Resources,
+    Consequences, Profiles and Correlation, laid out like the case file (docs/cases.md), and
+    Help, which explains every column (in English and Danish), the
     allowed values and the knowledge base's keys. A quantity cell holds a number or a
     distribution as text, such as ``pert(min=0.05, mode=0.14, max=0.3)``, ``beta(k=14,
     n=100)``, ``normal(ci95=[400, 600])`` or ``preset(price_medium, 750)`` (see
@@ -202,7 +207,7 @@ def _raw_case(case: str | Path | dict | None) -> tuple[dict, str]:
 def _workbook(data: dict) -> Workbook:
     if not isinstance(data, dict):
         raise InputError("", "a case is a table of fields")
-    sections = {"intake", "success", "cost", "consequence", "correlation"}
+    sections = {"intake", "success", "cost", "resource", "consequence", "correlation"}
     _known_keys(data, {f.name for f in CASE_FIELDS} | sections, "")
     book = Workbook()
     ws = book.active
@@ -210,9 +215,16 @@ def _workbook(data: dict) -> Workbook:
     _field_sheet(ws, CASE_FIELDS, data, "")
     intake = _section(data, "intake")
     _intake_sheet(book.create_sheet(INTAKE), intake)
-    _field_sheet(book.create_sheet(SUCCESS), SUCCESS_FIELDS, _section(data, "success"), "success")
+    success = _section(data, "success")
+    # The studies of a pooled effect go on a sheet of their own, one row each.
+    _field_sheet(book.create_sheet(SUCCESS), SUCCESS_FIELDS, success, "success", {"effect": "pool"})
+    effect = success.get("effect")
+    pool = effect.get("pool", []) if isinstance(effect, dict) else []
+    _table_sheet(book.create_sheet(STUDIES), STUDY_COLUMNS, _studies(pool), "success.effect.pool")
     costs = _lines(data, "cost")
     _table_sheet(book.create_sheet(COSTS), COST_COLUMNS, costs, "cost")
+    resources = _lines(data, "resource")
+    _table_sheet(book.create_sheet(RESOURCES), RESOURCE_COLUMNS, resources, "resource")
     lines = _lines(data, "consequence")
     _table_sheet(book.create_sheet(CONSEQUENCES), CONSEQUENCE_COLUMNS, lines, "consequence")
     horizon = data.get("horizon")
@@ -248,6 +260,23 @@ def _lines(data: dict, name: str) -> list[dict]:
     return value
 
 
+def _studies(pool: Any) -> list[dict]:
+    """The rows of the Studies sheet: a knowledge-base study as its key, a table as it is."""
+    if not isinstance(pool, list):
+        raise InputError("success.effect.pool", "is not a list of studies")
+    rows = []
+    for i, entry in enumerate(pool):
+        if isinstance(entry, str):
+            rows.append({"key": entry})
+        elif isinstance(entry, dict) and "key" not in entry:
+            rows.append(entry)
+        else:
+            raise InputError(
+                f"success.effect.pool[{i}]", "is neither a study's key nor a table of its numbers"
+            )
+    return rows
+
+
 def _cell_value(value: Any, field: Field, where: str) -> Any:
     """The cell value for a field's value in the case; raises if a cell cannot hold it."""
     kind = field.kind
@@ -272,11 +301,20 @@ def _cell_value(value: Any, field: Field, where: str) -> Any:
         if ok:
             # "[]" (no year) must differ from an empty cell (every year).
             return ", ".join(str(v) for v in value) or "[]"
-    elif kind == "split":
-        try:
-            return format_split(value)
-        except TypeError as err:
-            raise InputError(where, f"cannot be put in a cell: {err}") from None
+    elif kind == "number":
+        ok = is_number(value)
+    elif kind == "pair":
+        ok = isinstance(value, list) and len(value) == 2 and all(is_number(v) for v in value)
+        if ok:
+            return format_value(value)
+    elif kind in ("split", "tax", "per_actor"):
+        if kind == "per_actor" and not isinstance(value, dict):
+            ok = False
+        else:
+            try:
+                return format_split(value)
+            except TypeError as err:
+                raise InputError(where, f"cannot be put in a cell: {err}") from None
     if not ok:
         raise InputError(
             where, f"{value!r} cannot be put in a cell; {field.name} is {field.allowed}"
@@ -287,10 +325,30 @@ def _cell_value(value: Any, field: Field, where: str) -> Any:
 # -- sheets ------------------------------------------------------------------------------------
 
 
-def _field_sheet(ws: Worksheet, fields: tuple[Field, ...], data: dict, where: str) -> int:
-    """Write a header and one row per field; returns the last row written."""
+def _field_sheet(
+    ws: Worksheet,
+    fields: tuple[Field, ...],
+    data: dict,
+    where: str,
+    elsewhere: dict[str, str] | None = None,
+) -> int:
+    """Write a header and one row per field; returns the last row written.
+
+    A field with a ``path`` of two keys (``effect_study`` is ``effect.study``) is one key of a
+    table of the section; ``elsewhere`` names keys of such tables written on another sheet.
+    """
     if where:
-        _known_keys(data, {f.name for f in fields}, where)
+        _known_keys(data, {f.key_path[0] for f in fields}, where)
+    for top in {f.key_path[0] for f in fields if len(f.key_path) > 1}:
+        table = data.get(top)
+        if table is None:
+            continue
+        at = f"{where}.{top}" if where else top
+        if not isinstance(table, dict):
+            raise InputError(at, f"is not a table; a workbook holds {top} as a table of keys")
+        known = {f.key_path[1] for f in fields if f.key_path[0] == top}
+        known |= {(elsewhere or {}).get(top)} - {None}
+        _known_keys(table, known, at)
     for column, text in enumerate(FIELD_HEADER, start=1):
         put(ws, 1, column, text)
     style_header(ws, 1, len(FIELD_HEADER))
@@ -299,9 +357,11 @@ def _field_sheet(ws: Worksheet, fields: tuple[Field, ...], data: dict, where: st
         cell = ws.cell(row=row, column=2)
         cell.fill = INPUT_FILL
         cell.alignment = _LEFT  # text and numbers alike, as a form reads
-        if field.name in data:
-            at = f"{where}.{field.name}" if where else field.name
-            put(ws, row, 2, _cell_value(data[field.name], field, at))
+        value = _get_path(data, field.key_path, where)
+        if value is not None:
+            path = ".".join(field.key_path)
+            at = f"{where}.{path}" if where else path
+            put(ws, row, 2, _cell_value(value, field, at))
         help_cell = put(ws, row, 3, _help_text(field))
         help_cell.alignment = WRAP
         if field.kind in ("enum", "bool"):
