@@ -75,3 +75,44 @@ def test_unknown_flag_language_is_refused(capsys: pytest.CaptureFixture) -> None
         main(["run", str(example_path("cti")), "--lang", "de"])
     assert exit_.value.code == 2
     assert "invalid choice: 'de'" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("args", "danish_words", "english_words"),
+    [
+        (
+            ["compare", "cti", "housing_first", "--discount-rate", "fm2021"],
+            ("Hvilken mulighed er bedst?", "mulighed", "P(bedst)", "i alt", "Grundlag"),
+            ("Which option is best?", "expected loss", "Basis:"),
+        ),
+        (
+            ["course", "--example", "cti_then_housing_first"],
+            ("Middel af nutidsværdien pr. trin", "Nutidsværdi af nettoresultatet", "aktør"),
+            ("Mean present value by step", "Present value of the net result"),
+        ),
+    ],
+)
+def test_multi_case_tables_in_danish(
+    args: list[str], danish_words, english_words, capsys: pytest.CaptureFixture
+) -> None:
+    """`compare` and `course` print their tables in Danish with --lang da (words and the
+    Danish number format: a thousands point, a decimal comma), in English without it."""
+    assert main([*args, "--draws", "300", "--seed", "1", "--quiet", "--lang", "da"]) == 0
+    danish = capsys.readouterr().out
+    for word in danish_words:
+        assert word in danish, word
+    for word in english_words:
+        assert word not in danish, word
+    assert main([*args, "--draws", "300", "--seed", "1", "--quiet"]) == 0
+    english = capsys.readouterr().out
+    for word in english_words:
+        assert word in english, word
+
+
+def test_batch_table_in_danish(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    """`batch --lang da`: the Danish title and percentages with a decimal comma."""
+    table = tmp_path / "batch.csv"
+    table.write_text("case,label\nexample:cti,Aarhus\n", encoding="utf-8")
+    assert main(["batch", str(table), "--draws", "200", "--quiet", "--lang", "da"]) == 0
+    printed = capsys.readouterr().out
+    assert "Kørsel af tabel" in printed and "Aarhus" in printed and "Batch:" not in printed

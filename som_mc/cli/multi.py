@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rich.console import Console
-from rich.table import Table
 
 from som_mc.cli.common import (
     ask_overwrite,
@@ -17,9 +16,9 @@ from som_mc.cli.common import (
     simulate,
     write_plot,
 )
-from som_mc.conventions import ACTOR, DRAW, MODES, STEP
+from som_mc.conventions import MODES, STEP
 from som_mc.errors import InputError, SomMcError
-from som_mc.present.console import illustrative_note
+from som_mc.present.locale import LANGUAGES
 
 if TYPE_CHECKING:  # matplotlib loads only when a figure is asked for
     pass
@@ -73,12 +72,15 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
         p.add_argument("--seed", type=int, default=0, help="seed (default 0)")
         p.add_argument("--mode", choices=MODES, default="expected", help="expected or cohort")
         p.add_argument("--quiet", action="store_true", help="no progress display")
+        p.add_argument(
+            "--lang", choices=LANGUAGES, default="en", help="language of the tables (en, da)"
+        )
 
 
 def dispatch(args: argparse.Namespace) -> int:
     """Run one of the commands; returns the exit status."""
     from som_mc.pipeline.results import summarize
-    from som_mc.present.console import print_summary
+    from som_mc.present.console import print_batch, print_by_part, print_comparison, print_summary
 
     console = Console()
     if args.command == "course":
@@ -89,11 +91,11 @@ def dispatch(args: argparse.Namespace) -> int:
             raise SomMcError("--plot draws every step's draws; it cannot go with --summary-only")
         ds = simulate(run_course, _course_path(args), args)
         if args.summary_only:
-            print_summary(ds, console)
+            print_summary(ds, console, args.lang)
             return 0
         summary = summarize(ds)
-        print_summary(summary, console)
-        _by_part(console, ds.present_value_by_step, STEP)
+        print_summary(summary, console, args.lang)
+        print_by_part(ds.present_value_by_step, STEP, console, args.lang)
         if args.plot is not None:
             from som_mc.present.plots import parts_plot
 
@@ -112,7 +114,7 @@ def dispatch(args: argparse.Namespace) -> int:
             ds = simulate(portfolio, _options(args.options), args, discount_rate=args.discount_rate)
         except InputError as err:
             raise _with_flag(err) from None
-        _comparison(console, ds)
+        print_comparison(ds, console, args.lang)
         if args.voi:
             from som_mc.cli.voi import portfolio_voi
 
@@ -131,21 +133,7 @@ def dispatch(args: argparse.Namespace) -> int:
     rows = read_batch(args.table)  # read first: its errors come before any run; the bar's total
     with connect(args.scheduler) as client, progress_bar("rows", len(rows), args.quiet) as tick:
         ds = run_batch(rows, args.draws, args.seed, args.mode, client=client, progress=tick)
-    table = Table(title=f"Batch: P(present value > 0) and mean, {args.draws:,} draws per row")
-    table.add_column("row")
-    for actor in ds.actor.values:
-        table.add_column(f"{actor}", justify="right")
-    for i in range(ds.sizes["row"]):
-        row = ds.isel(row=i)
-        table.add_row(
-            str(row.label.item()),
-            *(
-                f"{float(row.p_positive.sel(actor=a)):.0%} / "
-                f"{float(row.pv_mean.sel(actor=a)) / 1000:,.0f}k"
-                for a in ds.actor.values
-            ),
-        )
-    console.print(table)
+    print_batch(ds, args.draws, console, args.lang)
     if args.out is not None:
         console.print(f"Summaries written to {write_netcdf(ds, args.out, overwrite=args.force)}")
     return 0
@@ -200,43 +188,3 @@ def _options(specs: list[str]) -> dict[str, object]:
     if len(out) < 2:
         raise SomMcError("compare needs at least two options, e.g. cti=cti.toml hf=hf.toml")
     return out
-
-
-def _by_part(console: Console, pv, dim: str) -> None:
-    table = Table(title=f"Mean present value by {dim}, 1,000 DKK")
-    table.add_column(dim)
-    for actor in pv.actor.values:
-        table.add_column(str(actor), justify="right")
-    means = pv.mean(DRAW)
-    for part in means[dim].values:
-        table.add_row(
-            str(part),
-            *(f"{float(means.sel({dim: part, ACTOR: a})) / 1000:,.0f}" for a in pv.actor.values),
-        )
-    console.print(table)
-
-
-def _comparison(console: Console, ds) -> None:
-    table = Table(title=f"Which option is best? {ds.attrs['draws']:,} draws on shared inputs")
-    table.add_column("option")
-    table.add_column("actor")
-    for col in ("mean PV, 1,000 DKK", "P(best)", "expected loss, 1,000 DKK"):
-        table.add_column(col, justify="right")
-    for option in ds.option.values:
-        for actor in ds.actor.values:
-            s = ds.sel(option=option, actor=actor)
-            table.add_row(
-                str(option),
-                str(actor),
-                f"{float(s.pv_mean) / 1000:,.0f}",
-                f"{float(s.p_best):.1%}",
-                f"{float(s.expected_loss) / 1000:,.0f}",
-            )
-    console.print(table)
-    if ds.attrs.get("basis"):
-        console.print(f"Basis: {ds.attrs['basis']}.")
-    console.print(
-        "P(best): share of draws in which the option has the highest present value for that "
-        "actor. Expected loss: mean shortfall from the best option of each draw."
-    )
-    illustrative_note(console, ds.attrs)

@@ -9,13 +9,16 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
-from som_mc.conventions import ACTOR, ACTORS, ACTORS_AND_TOTAL, INPUT, TOTAL, YEAR
+from som_mc.conventions import ACTOR, ACTORS, ACTORS_AND_TOTAL, DRAW, INPUT, TOTAL, YEAR
 from som_mc.errors import InputError
 from som_mc.inputs.distributions import Choice
 from som_mc.present.labels import area_name, consequence_names, illustrative_items
 from som_mc.present.locale import LANGUAGES, format_number, format_percent
 
 __all__ = [
+    "print_batch",
+    "print_by_part",
+    "print_comparison",
     "print_detail",
     "print_deterministic",
     "print_inputs",
@@ -34,17 +37,18 @@ _WORDS: dict[str, tuple[str, str]] = {
                  "Nutidsværdi af nettoresultatet over {T} år, 1.000 kr. ({y}-priser)"),
     "actor": ("actor", "aktør"),
     "mean": ("mean", "middel"),
-    "p_pos": ("P(net > 0)", "P(netto > 0)"),
+    "p_pos": ("P(net > 0)", "P(NV > 0)"),
     "se": ("± se", "± sf"),
-    "break_even": ("break-even", "tilbagebetaling"),
+    "break_even": ("break-even", "tilbagebet."),
     "never_col": ("never", "aldrig"),
     "explain": (
         "P(net > 0): share of draws with a positive present value, ± its Monte Carlo standard "
         "error. Break-even (undiscounted, unlike P(net > 0)): median year from which the "
         "cumulative result stays non-negative to the horizon; never: share of draws where it "
         "is negative in the last year.",
-        "P(netto > 0): andel af trækningerne med en positiv nutidsværdi, ± dens Monte "
-        "Carlo-standardfejl. Tilbagebetaling (udiskonteret, modsat P(netto > 0)): medianåret, "
+        "P(NV > 0): andel af trækningerne med en positiv nutidsværdi (NV), ± dens Monte "
+        "Carlo-standardfejl. Tilbagebet. (tilbagebetaling, udiskonteret, modsat P(NV > 0)): "
+        "medianåret, "
         "hvorfra det akkumulerede resultat forbliver ikke-negativt til tidshorisonten; aldrig: "
         "andel af trækningerne, hvor det er negativt i det sidste år.",
     ),
@@ -73,6 +77,28 @@ _WORDS: dict[str, tuple[str, str]] = {
     "region": ("region", "region"),
     "stat": ("stat", "stat"),
     "total": ("total", "i alt"),
+    "by_part_title": ("Mean present value by {dim}, 1,000 DKK",
+                      "Middel af nutidsværdien pr. {dim}, 1.000 kr."),
+    "step": ("step", "trin"),
+    "subgroup": ("subgroup", "delgruppe"),
+    "compare_title": ("Which option is best? {n} draws on shared inputs",
+                      "Hvilken mulighed er bedst? {n} trækninger på fælles input"),
+    "option": ("option", "mulighed"),
+    "mean_pv": ("mean PV, 1,000 DKK", "middel-NV, 1.000 kr."),
+    "p_best": ("P(best)", "P(bedst)"),
+    "loss": ("expected loss, 1,000 DKK", "forventet tab, 1.000 kr."),
+    "basis": ("Basis: {basis}.", "Grundlag: {basis}."),
+    "compare_explain": (
+        "P(best): share of draws in which the option has the highest present value for that "
+        "actor. Expected loss: mean shortfall from the best option of each draw.",
+        "P(bedst): andel af trækningerne, hvor muligheden har den højeste nutidsværdi for "
+        "aktøren. Forventet tab: gennemsnitlig afstand til den bedste mulighed i hver "
+        "trækning.",
+    ),
+    "batch_title": ("Batch: P(present value > 0) and mean, {n} draws per row",
+                    "Kørsel af tabel: P(nutidsværdi > 0) og middel, {n} trækninger pr. række"),
+    "row": ("row", "række"),
+    "differs by part": ("differs by part", "forskellig fra del til del"),
 }  # fmt: skip
 
 
@@ -116,6 +142,8 @@ def print_summary(summary: xr.Dataset, console: Console | None = None, lang: str
     rate = a["discount_rate"]
     if isinstance(rate, float | int):
         rate = format_percent(float(rate), lang, 2)
+    elif rate in _WORDS:
+        rate = _w(rate, lang)
     mode = _w(f"mode_{a['mode']}", lang) if f"mode_{a['mode']}" in _WORDS else a["mode"]
     console.print(
         f"[bold]{escape(a['case_name'])}[/bold]: "
@@ -129,8 +157,9 @@ def print_summary(summary: xr.Dataset, console: Console | None = None, lang: str
             rate=rate,
         )
     )
-    table = Table(title=_w("pv_title", lang, T=a["horizon"], cur=a["currency"], y=a["price_year"]))
-    table.add_column(_w("actor", lang))
+    title = _w("pv_title", lang, T=a["horizon"], cur=a["currency"], y=a["price_year"])
+    table = Table(title=title, pad_edge=False)  # eight columns in 80 characters
+    table.add_column(_w("actor", lang), no_wrap=True, min_width=7)
     for col in (
         _w("mean", lang),
         f"{format_number(tail, lang, 1 if tail % 1 else 0)} %",
@@ -429,3 +458,71 @@ def _print_correlated(ds: xr.Dataset, console: Console, top: int) -> None:
             "(docs/sensitivity.md)."
         )
     )
+
+
+def print_by_part(
+    pv: xr.DataArray, dim: str, console: Console | None = None, lang: str = "en"
+) -> None:
+    """The mean present value of each part (a course's steps, a case's subgroups) by actor."""
+    lang = _check(lang)
+    console = console or Console()
+    table = Table(title=_w("by_part_title", lang, dim=_w(dim, lang)))
+    table.add_column(_w(dim, lang))
+    for actor in pv[ACTOR].values:
+        table.add_column(_w(str(actor), lang), justify="right")
+    means = pv.mean(DRAW)
+    for part in means[dim].values:
+        cells = [
+            _thousands(float(means.sel({dim: part, ACTOR: a})), lang) for a in pv[ACTOR].values
+        ]
+        table.add_row(str(part), *cells)
+    console.print(table)
+
+
+def print_comparison(ds: xr.Dataset, console: Console | None = None, lang: str = "en") -> None:
+    """A portfolio's comparison (:func:`som_mc.portfolio`): each option's mean present value,
+    probability of being best and expected loss, by actor."""
+    lang = _check(lang)
+    console = console or Console()
+    n = format_number(ds.attrs["draws"], lang)
+    table = Table(title=_w("compare_title", lang, n=n))
+    table.add_column(_w("option", lang))
+    table.add_column(_w("actor", lang))
+    for col in ("mean_pv", "p_best", "loss"):
+        table.add_column(_w(col, lang), justify="right")
+    for option in ds.option.values:
+        for actor in ds[ACTOR].values:
+            s = ds.sel(option=option, actor=actor)
+            table.add_row(
+                str(option),
+                _w(str(actor), lang),
+                _thousands(float(s.pv_mean), lang),
+                format_percent(float(s.p_best), lang),
+                _thousands(float(s.expected_loss), lang),
+            )
+    console.print(table)
+    if ds.attrs.get("basis"):
+        console.print(_w("basis", lang, basis=ds.attrs["basis"]))
+    console.print(_w("compare_explain", lang))
+    illustrative_note(console, ds.attrs, lang)
+
+
+def print_batch(
+    ds: xr.Dataset, draws: int, console: Console | None = None, lang: str = "en"
+) -> None:
+    """A batch's summaries: P(present value > 0) and the mean present value, row by actor."""
+    lang = _check(lang)
+    console = console or Console()
+    table = Table(title=_w("batch_title", lang, n=format_number(draws, lang)))
+    table.add_column(_w("row", lang))
+    for actor in ds[ACTOR].values:
+        table.add_column(_w(str(actor), lang), justify="right")
+    for i in range(ds.sizes["row"]):
+        row = ds.isel(row=i)
+        cells = [
+            f"{format_percent(float(row.p_positive.sel(actor=a)), lang, 0)} / "
+            f"{_thousands(float(row.pv_mean.sel(actor=a)), lang)}k"
+            for a in ds[ACTOR].values
+        ]
+        table.add_row(str(row.label.item()), *cells)
+    console.print(table)

@@ -51,7 +51,7 @@ import numpy as np
 
 from som_mc.analysis.sensitivity.copula import JointInputs, evaluate, players
 from som_mc.analysis.sensitivity.shapley import ratio_estimate
-from som_mc.checks import is_whole_number
+from som_mc.checks import whole_number
 from som_mc.errors import InputError
 
 __all__ = ["INDICES", "CorrelatedSobolResult", "correlated_sobol", "linear_gaussian_indices"]
@@ -139,10 +139,8 @@ def correlated_sobol(
     >>> np.round(res["S_full"], 1)  # independent: 1/5 and 4/5, as classical S1
     array([[0.2, 0.8]])
     """
-    if not is_whole_number(n) or n < 2:
-        raise InputError("n", f"{n!r} is not allowed; use a whole number of at least 2")
-    if not is_whole_number(seed) or seed < 0:
-        raise InputError("seed", f"{seed!r} is not allowed; use a whole number >= 0")
+    n = whole_number(n, "n", minimum=2)
+    seed = whole_number(seed, "seed", minimum=0)
     if not 0 < confidence < 1:
         raise InputError("confidence", f"{confidence} is outside (0, 1); use e.g. 0.95")
     n = int(n)

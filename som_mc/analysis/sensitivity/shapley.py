@@ -56,7 +56,7 @@ from typing import Any
 import numpy as np
 
 from som_mc.analysis.sensitivity.copula import JointInputs, evaluate, players
-from som_mc.checks import is_whole_number
+from som_mc.checks import whole_number
 from som_mc.errors import InputError
 
 __all__ = ["EXACT_MAX", "ShapleyResult", "shapley_effects", "shapley_linear_gaussian"]
@@ -158,8 +158,8 @@ def shapley_effects(
     >>> round(float(res.shapley.sum()), 12)
     1.0
     """
-    n = _positive("n", n, at_least=2)
-    seed = _positive("seed", seed, at_least=0)
+    n = whole_number(n, "n", minimum=2)
+    seed = whole_number(seed, "seed", minimum=0)
     if not 0 < confidence < 1:
         raise InputError("confidence", f"{confidence} is outside (0, 1); use e.g. 0.95")
     names, cols = players(joint.d, joint.names, groups)
@@ -171,7 +171,11 @@ def shapley_effects(
         units, total, rows = _exact(model, joint, cols, n, rng, chunk, threads)
         m = None
     elif method == "random":
-        m = min(n, 512) if permutations is None else _positive("permutations", permutations)
+        m = (
+            min(n, 512)
+            if permutations is None
+            else whole_number(permutations, "permutations", minimum=1)
+        )
         units, total, rows = _random(model, joint, cols, n, m, rng, chunk, threads)
     else:
         raise InputError("method", f"{method!r} is not allowed; allowed: auto, exact, random")
@@ -315,11 +319,3 @@ def _shapley_from_costs(cost: np.ndarray, p: int) -> np.ndarray:
             if not mask & bit:
                 out[..., i] += w[mask.bit_count()] * (cost[mask | bit] - cost[mask])
     return out
-
-
-def _positive(field: str, value: Any, at_least: int = 1) -> int:
-    if not is_whole_number(value):
-        raise InputError(field, f"{value!r} is not a whole number")
-    if value < at_least:
-        raise InputError(field, f"{value} is not allowed; it must be at least {at_least}")
-    return int(value)
