@@ -239,3 +239,27 @@ def test_validation_catches_missing_tax_treatment_and_bad_caps(
         path.write_text(text.replace(o, n, 1), encoding="utf-8")
     _, problems = check_knowledge(kb, presets)
     assert any(message in str(p) for p in problems), [str(p) for p in problems]
+
+
+def test_console_table_shows_the_gross_and_the_tax_of_a_transfer(capsys) -> None:
+    """SØM's table on screen gives a taxed transfer's gain with its gross saving and its tax
+    line beneath (the gain is their sum, docs/model.md §3), in English and Danish; an untaxed
+    consequence has no such rows."""
+    import som_mc
+    from som_mc.cli import main
+
+    ds = som_mc.deterministic(som_mc.example_path("cannabis_youth"))
+    gross = ds.gain_gross_by_consequence.sum("year").sel(consequence="uddannelseshjaelp_weeks")
+    tax = ds.tax_by_consequence.sum("year").sel(consequence="uddannelseshjaelp_weeks")
+    gain = ds.gain_by_consequence.sum("year").sel(consequence="uddannelseshjaelp_weeks")
+    np.testing.assert_allclose(gain, gross + tax, rtol=1e-12)
+    assert main(["run", "--example", "cannabis_youth", "--deterministic"]) == 0
+    text = capsys.readouterr().out
+    assert "before tax" in text and "income tax" in text
+    assert f"{float(gross.sel(actor='kommune')):,.0f}" in text
+    assert f"{float(tax.sel(actor='kommune')):,.0f}".replace("-", "−") in text
+    assert text.count("before tax") == int(
+        (ds.tax_by_consequence != 0).any(("year", "actor")).sum()
+    )
+    assert main(["run", "--example", "cannabis_youth", "--deterministic", "--lang", "da"]) == 0
+    assert "før skat" in capsys.readouterr().out

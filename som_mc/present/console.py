@@ -69,6 +69,8 @@ _WORDS: dict[str, tuple[str, str]] = {
     "consequence": ("consequence", "konsekvens"),
     "area": ("area", "område"),
     "cost_line": ("cost of the intervention", "indsatsens omkostninger"),
+    "gross_line": ("  before tax", "  før skat"),
+    "tax_line": ("  income tax", "  indkomstskat"),
     "det_tail": ("Break-even year (all actors): {be}; present value {pv}; total {total}",
                  "Tilbagebetalingsår (alle aktører): {be}; nutidsværdi {pv}; i alt {total}"),
     "mode_expected": ("expected", "forventet værdi"),
@@ -231,6 +233,9 @@ def print_deterministic(ds: xr.Dataset, console: Console | None = None, lang: st
     gains = ds.gain_by_consequence.sum(YEAR)
     given = ds["consequence_label"].values if "consequence_label" in ds.coords else None
     names = consequence_names(ds.consequence.values, given, lang) if lang == "da" else None
+    taxed = "tax_by_consequence" in ds
+    gross = ds.gain_gross_by_consequence.sum(YEAR) if taxed else None
+    taxes = ds.tax_by_consequence.sum(YEAR) if taxed else None
     for k, c in enumerate(ds.consequence.values):
         g = gains.sel(consequence=c)
         by.add_row(
@@ -239,6 +244,16 @@ def print_deterministic(ds: xr.Dataset, console: Console | None = None, lang: st
             *[_kr(float(g.sel(actor=actor)), lang) for actor in ACTORS],
             _kr(float(g.sum()), lang),
         )
+        if taxed and bool((taxes.sel(consequence=c) != 0).any()):
+            # A transfer: its gain is the gross saving plus the tax line (docs/model.md §3).
+            for key, part in (("gross_line", gross), ("tax_line", taxes)):
+                p = part.sel(consequence=c)
+                by.add_row(
+                    _w(key, lang),
+                    "",
+                    *[_kr(float(p.sel(actor=actor)), lang) for actor in ACTORS],
+                    _kr(float(p.sum()), lang),
+                )
     costs = ds.cost.sum(YEAR)
     by.add_row(
         _w("cost_line", lang),
