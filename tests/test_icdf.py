@@ -22,38 +22,20 @@ import numpy as np
 import pytest
 from scipy import optimize, special, stats
 
+from som_mc.inputs.distributions import (
+    PERT,
+    Beta,
+    Choice,
+    Fixed,
+    Gamma,
+    LogNormal,
+    Normal,
+    Triangular,
+    TruncNormal,
+    Uniform,
+)
+from som_mc.inputs.evidence import EffectRate
 from som_mc.model import icdf
-
-try:
-    from som_mc.distributions import (
-        PERT,
-        Beta,
-        Choice,
-        Fixed,
-        Gamma,
-        LogNormal,
-        Normal,
-        Triangular,
-        TruncNormal,
-        Uniform,
-    )
-except ImportError:  # the layered layout
-    from som_mc.inputs.distributions import (
-        PERT,
-        Beta,
-        Choice,
-        Fixed,
-        Gamma,
-        LogNormal,
-        Normal,
-        Triangular,
-        TruncNormal,
-        Uniform,
-    )
-try:
-    from som_mc.evidence import EffectRate
-except ImportError:
-    from som_mc.inputs.evidence import EffectRate
 
 EPS = float(np.finfo(float).eps)
 RTOL = 1e-12

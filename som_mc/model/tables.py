@@ -65,10 +65,11 @@ __all__ = [
     "ppf_block_tabled",
 ]
 
-#: Levels of each tail (u in [2^-(l+2), 2^-(l+1)) on the lower side, 1 - u on the upper) and
-#: cells of each level: the table covers 2^-21 < u < 1 - 2^-21 (4.8e-7 from either end).
+#: Levels of each tail and cells of each level: level l spans w in
+#: [2^-(l + FIRST_LEVEL + 2), 2^-(l + FIRST_LEVEL + 1)) with w = u on the lower side and
+#: w = 1 - u on the upper, so the tails cover 2^-16 <= w < 2^-4 (1.5e-5 from either end);
+#: beyond 2^-4 the central grid serves.
 LEVELS = 12
-#: The tails' first level: above 2^-(FIRST_LEVEL + 1) from either end the central grid serves.
 FIRST_LEVEL = 3
 CELLS_PER_LEVEL = 64
 #: A cell is used only where the interpolant is this close to the exact quantile, relative
@@ -117,8 +118,12 @@ def _derivatives(kind, a, b, y):
 
 
 @njit(nogil=True, error_model="numpy", cache=True, inline="always")
-def _horner(c, t):
-    return c[0] + t * (c[1] + t * (c[2] + t * (c[3] + t * (c[4] + t * c[5]))))
+def _poly(data, base, t):
+    """The quintic of the cell whose 6 coefficients start at ``data[base]``, at ``t``."""
+    return data[base] + t * (
+        data[base + 1]
+        + t * (data[base + 2] + t * (data[base + 3] + t * (data[base + 4] + t * data[base + 5])))
+    )
 
 
 @njit(nogil=True, error_model="numpy", cache=True)
@@ -170,7 +175,7 @@ def _fill(kind, a, b, w0, h, cells, upper, out, check_t):
         for t in check_t:
             w = w0 + (k + t) * h
             exact = _quantile(kind, a, b, 1.0 - w if upper else w)
-            if not abs(_horner(coef, t) - exact) <= CERTIFY_RTOL * abs(exact):
+            if not abs(_poly(coef, 0, t) - exact) <= CERTIFY_RTOL * abs(exact):
                 ok = False
                 break
         if ok:
@@ -179,16 +184,20 @@ def _fill(kind, a, b, w0, h, cells, upper, out, check_t):
     return certified
 
 
+def _level_start(level: int) -> float:
+    """The smallest ``w`` of tail level ``level``: the level spans ``[w0, 2 w0)``."""
+    return 2.0 ** -(level + FIRST_LEVEL + 2)
+
+
 def _new_table(kind: int, a: float, b: float) -> np.ndarray:
     central = 6 * CENTRAL_CELLS
     table = np.empty(_HEADER + central + 6 * 2 * LEVELS * CELLS_PER_LEVEL)
     table[:_HEADER] = CENTRAL_CELLS, LEVELS, CELLS_PER_LEVEL
     _fill(kind, a, b, 0.0, 1.0 / CENTRAL_CELLS, CENTRAL_CELLS, False, table[_HEADER:], _CHECK_T)
-    # The tails: level l spans w in [2^-(l + FIRST_LEVEL + 2), 2^-(l + FIRST_LEVEL + 1)).
     start = _HEADER + central
     for side in range(2):
         for level in range(LEVELS):
-            w0 = 2.0 ** -(level + FIRST_LEVEL + 2)
+            w0 = _level_start(level)
             cells = table[start : start + 6 * CELLS_PER_LEVEL]
             _fill(kind, a, b, w0, w0 / CELLS_PER_LEVEL, CELLS_PER_LEVEL, side == 1, cells, _CHECK_T)
             start += 6 * CELLS_PER_LEVEL
@@ -278,7 +287,7 @@ def coverage(data: np.ndarray, at: int) -> float:
     # cell holding it is not certified.
     for side in range(2):
         for level in range(levels):
-            w0 = 2.0 ** -(level + FIRST_LEVEL + 2)
+            w0 = _level_start(level)
             h = w0 / cells
             for k in range(cells):
                 w = w0 + (k + 0.5) * h
@@ -286,14 +295,6 @@ def coverage(data: np.ndarray, at: int) -> float:
                 if tails[side, level, k] and not ok[min(int(u * central), central - 1)]:
                     mass += h
     return float(mass)
-
-
-@njit(nogil=True, error_model="numpy", cache=True, inline="always")
-def _poly(data, base, t):
-    return data[base] + t * (
-        data[base + 1]
-        + t * (data[base + 2] + t * (data[base + 3] + t * (data[base + 4] + t * data[base + 5])))
-    )
 
 
 @njit(nogil=True, error_model="numpy", cache=True)
