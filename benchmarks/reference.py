@@ -2,7 +2,8 @@
 
 This is docs/model.md §3 written as array expressions over a chunk of draws, with the
 kernel's extras (dropout, a gross rate minus deadweight, persistence, discounting, the four
-cost types, prices split by fixed shares). It reads the same :class:`som_mc.model.layout.Layout` as
+cost types, prices split by fixed shares, caps, high-cost refunds, splits by year and tax on
+transfers). It reads the same :class:`som_mc.model.layout.Layout` as
 the kernel and returns the same outputs, so the two can be compared number for number in
 expected mode. In cohort mode it draws its binomials with numpy's vectorised
 ``Generator.binomial``, a different random stream from the kernel's: the two agree in
@@ -239,6 +240,7 @@ def _chunk(
         effect[:, c, limit[c] :] = 0.0
     units = effect @ lagged
     part = _take(vals, L.price_q) * L.price_share  # (n, C, A) each actor's part of a unit
+    whole = part.sum(axis=2)  # (n, C) a unit's whole price, which a split by year moves
     cap = np.asarray(getattr(L, "price_cap", np.zeros((0, 0))))
     if cap.size:  # a capped part is cut at its cap; the excess goes to the uncapped actors
         capped = np.minimum(part, cap)
@@ -247,12 +249,27 @@ def _chunk(
         total = free.sum(axis=1, keepdims=True)
         w = np.divide(free, total, out=np.zeros_like(free), where=total > 0)
         part = capped + excess * w
+    payer = np.asarray(getattr(L, "refund_from", np.zeros(0, dtype=np.int64)))
+    for c in np.flatnonzero(payer >= 0):  # a high-cost refund: rates on tiers of the payer's part
+        lo = L.refund_above[c]
+        hi = np.append(lo[1:], np.inf)
+        x = part[:, c, payer[c], None]
+        back = (L.refund_rate[c] * np.clip(x - lo, 0.0, hi - lo)).sum(axis=1)
+        part[:, c, payer[c]] -= back
+        part[:, c, L.refund_to[c]] += back
     tax = np.asarray(getattr(L, "tax", np.zeros((0, 0))))
     if tax.size:  # the income tax each actor gets back on the gross price of a transfer
         part = part - tax * part.sum(axis=2, keepdims=True)
     price = L.cons_coef[:, None] * part
     gain = units.transpose(0, 2, 1) @ price
     pv_cons = (units @ discount[:, :, None]) * price
+    by_year = np.asarray(getattr(L, "share_by_year", np.zeros((0, 0, 0))))
+    if by_year.size:  # the change of each share in year k after success, on the whole price
+        moved = whole * L.cons_coef
+        gain = gain + np.einsum("nck,nkt,nc,cka->nta", effect, lagged, moved, by_year[:, :K])
+        pv_cons = pv_cons + np.einsum(
+            "nck,nkt,nt,nc,cka->nca", effect, lagged, discount, moved, by_year[:, :K]
+        )
 
     # Net result, present values and break-even.
     net = gain - cost

@@ -148,3 +148,19 @@ def test_danish_plots_use_danish_consequence_names() -> None:
         plt.close(fig)
     assert "Døgn på herberg" in ticks
     assert not any(label[:20] in ticks for label in _english_only_labels())
+
+
+def test_every_text_of_the_report_and_the_workbook_help_is_in_both_languages() -> None:
+    """The report's words and the Help sheet's have a Danish and an English text for every key
+    (a text added in one language only would show a key or an English word in Danish), and
+    the Danish ones are not the English copied where a Danish word exists (the tax rows)."""
+    from som_mc.inputs.workbook.case_layout import CONSEQUENCE_COLUMNS
+    from som_mc.present.report.texts import TEXTS
+    from som_mc.present.workbook.help_sheet import allowed_text
+
+    assert set(TEXTS["da"]) == set(TEXTS["en"])
+    for key in ("gross_line", "tax_line", "tax_note", "cost_line"):
+        assert TEXTS["da"][key] and TEXTS["da"][key] != TEXTS["en"][key], key
+    tax = next(f for f in CONSEQUENCE_COLUMNS if f.name == "tax")
+    assert allowed_text(tax, "da").startswith("en skattenøgle i vidensdatabasen")
+    assert allowed_text(tax, "en") == tax.allowed

@@ -3,30 +3,18 @@ message naming the file and the entry."""
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from som_mc.cli import main
-from som_mc.inputs.knowledge import knowledge_dir, presets_dir
 
 
 def test_validate_passes_on_the_shipped_base(capsys: pytest.CaptureFixture[str]) -> None:
     """The shipped knowledge base, presets and example cases validate (CI runs this)."""
     assert main(["knowledge", "validate"]) == 0
     assert "knowledge base OK" in capsys.readouterr().out
-
-
-@pytest.fixture
-def copy_kb(tmp_path: Path) -> tuple[Path, Path]:
-    """A writable copy of the shipped knowledge base and presets."""
-    kb = tmp_path / "knowledge"
-    presets = tmp_path / "distributions"
-    shutil.copytree(knowledge_dir(), kb, ignore=shutil.ignore_patterns("__pycache__"))
-    shutil.copytree(presets_dir(), presets, ignore=shutil.ignore_patterns("__pycache__"))
-    return kb, presets
 
 
 def _edit(relative: str, old: str, new: str) -> Callable[[Path, Path], None]:

@@ -254,6 +254,48 @@ def test_portfolio_on_one_stated_rate() -> None:
     np.testing.assert_allclose(pv, -250_000.0)
 
 
+def test_course_refuses_steps_on_different_rates() -> None:
+    """A course adds its steps up, so steps with different discount rates are refused, naming
+    the step, the field and how to state one rate in the course file."""
+    from som_mc.errors import InputError
+    from som_mc.inputs.course_file import load_course
+
+    course = {
+        "step": [
+            {"name": "a", "case": _option()},
+            {"name": "b", "case": _option(discount_rate=0.035)},
+        ]
+    }
+    with pytest.raises(InputError) as info:
+        load_course(course)
+    assert "b.discount_rate" in str(info.value)
+    assert "discount_rate = ... in the course file" in str(info.value)
+
+
+def test_course_on_one_stated_rate() -> None:
+    """``discount_rate`` in a course file puts every step on it, stated in the results'
+    ``basis``; the shipped course states its rate the same way. By hand, at 0 %: step b starts
+    a's 8 completers without success in year 2; 1.6 succeed, 16 fewer shelter days a year in
+    years 2-5 at 500 DKK to the kommune (32,000), against b's 100,000 in each of years 2-4: the
+    kommune's present value of b is -268,000 (at b's own 3.5 % it would be -250,779)."""
+    from som_mc.inputs.examples import course_path
+    from som_mc.pipeline.course import run_course
+
+    course = {
+        "discount_rate": 0.0,
+        "step": [
+            {"name": "a", "case": _option()},
+            {"name": "b", "case": _option(discount_rate=0.035)},
+        ],
+    }
+    ds = run_course(course, draws=64, seed=1)
+    assert "'b' (0.035)" in ds.attrs["basis"]
+    pv = ds.present_value_by_step.sel(step="b", actor="kommune").values
+    np.testing.assert_allclose(pv, -268_000.0)
+    shipped = run_course(course_path("cti_then_housing_first"), draws=64, seed=1)
+    assert "fm2021" in shipped.attrs["basis"] and "'cti' (0)" in shipped.attrs["basis"]
+
+
 # --------------------------------------------------------------------------------------------
 # Time-limited lines (issue 17, item 2)
 # --------------------------------------------------------------------------------------------

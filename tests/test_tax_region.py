@@ -15,18 +15,11 @@ Every expected number is worked out by hand from the sourced figures, cited wher
 from __future__ import annotations
 
 import copy
-from pathlib import Path
 
 import numpy as np
 import pytest
 
-from benchmarks.reference import simulate_reference
-from som_mc import deterministic, run
-from som_mc.conventions import OUTPUTS
-from som_mc.inputs.case.load import load_case
-from som_mc.inputs.knowledge import knowledge_dir, presets_dir
-from som_mc.inputs.knowledge.base import check_knowledge
-from som_mc.model.layout import build_layout
+from som_mc import deterministic
 
 T_KOMMUNE, T_STAT = 0.25068, 0.1201
 WEEK_2023 = 11944 * 12 / 52  # kontanthjælp 30+ without children, a week, 2023 prices
@@ -155,7 +148,9 @@ def test_specialist_rule_caps_the_kommune_at_1614_in_2020_prices() -> None:
     assert float(gain.sel(actor="region")) == pytest.approx(8_386)
 
 
-def test_kernel_equals_reference_with_tax_and_an_uncertain_capped_price() -> None:
+def test_kernel_equals_reference_with_tax_and_an_uncertain_capped_price(
+    matches_reference,
+) -> None:
     """With an uncertain DRG tariff on both sides of the cap (uniform 100,000-250,000: the cap
     binds above 155,145) and a taxed benefit line, every output of the kernel equals the numpy
     reference (benchmarks/reference.py) to 1e-9 of its largest value."""
@@ -165,29 +160,11 @@ def test_kernel_equals_reference_with_tax_and_an_uncertain_capped_price() -> Non
     case["consequence"][0]["profile"] = [-1, -1, -1]
     case["consequence"].append({"key": "kontanthjaelp_weeks", "profile": [-10, -20, -20]})
     case["success"] = {"rate": {"dist": "beta", "alpha": 5, "beta": 5}}
-    loaded = load_case(case)
-    ds = run(loaded, draws=1000, seed=3, mode="expected", threads=1)
-    ref = simulate_reference(build_layout(loaded), ds["inputs"].values)
-    for out in OUTPUTS:
-        if out.name not in ref:
-            continue
-        scale = np.abs(ref[out.name]).max()
-        np.testing.assert_allclose(
-            ds[out.name].values, ref[out.name], rtol=1e-9, atol=1e-9 * scale, err_msg=out.name
-        )
+    ds = matches_reference(case)
     kommune_pv = ds.consequence_pv.sel(consequence="somatic_admissions", actor="kommune")
     # The cap binds in some draws and not in others: the kommune's part per admission varies
     # with the price below the cap and stops at 31,029 above it.
     assert float(kommune_pv.max()) > float(kommune_pv.min()) > 0
-
-
-def _kb_copy(tmp_path: Path) -> tuple[Path, Path]:
-    import shutil
-
-    kb, presets = tmp_path / "knowledge", tmp_path / "distributions"
-    shutil.copytree(knowledge_dir(), kb, ignore=shutil.ignore_patterns("__pycache__"))
-    shutil.copytree(presets_dir(), presets, ignore=shutil.ignore_patterns("__pycache__"))
-    return kb, presets
 
 
 @pytest.mark.parametrize(
@@ -226,19 +203,13 @@ def _kb_copy(tmp_path: Path) -> tuple[Path, Path]:
     ],
 )
 def test_validation_catches_missing_tax_treatment_and_bad_caps(
-    tmp_path: Path, file: str, old: str, new: str, message: str
+    kb_problems, file: str, old: str, new: str, message: str
 ) -> None:
     """The knowledge base's validation names a price without a tax treatment where one applies
     (a transfer, or a figure stated before tax), a tax rate that differs from its figure, and a
     cap without a price year."""
-    kb, presets = _kb_copy(tmp_path)
-    for f, o, n in zip(file.split("|"), old.split("|"), new.split("|"), strict=True):
-        path = kb / f
-        text = path.read_text(encoding="utf-8")
-        assert o in text, o
-        path.write_text(text.replace(o, n, 1), encoding="utf-8")
-    _, problems = check_knowledge(kb, presets)
-    assert any(message in str(p) for p in problems), [str(p) for p in problems]
+    problems = kb_problems(file, old, new)
+    assert any(message in p for p in problems), problems
 
 
 def test_console_table_shows_the_gross_and_the_tax_of_a_transfer(capsys) -> None:

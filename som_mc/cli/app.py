@@ -146,6 +146,12 @@ def _parser() -> argparse.ArgumentParser:
         "--from", dest="source", type=Path, default=None, help="fill it in from this TOML case"
     )
     template.add_argument("--example", default=None, help="fill it in from a shipped example")
+    template.add_argument(
+        "--lang",
+        choices=("da", "en"),
+        default=None,
+        help="language of the help texts (default: the case's lang, else en)",
+    )
     template.add_argument("--force", action="store_true", help="replace an existing file")
 
     from som_mc.cli.update import add_update_parser
@@ -232,7 +238,7 @@ def _dispatch(args: argparse.Namespace) -> int:
         source = example_path(args.example) if args.example else args.source
         if args.out.exists() and not args.force:
             args.force = ask_overwrite(args.out)
-        path = write_template(args.out, source, overwrite=args.force)
+        path = write_template(args.out, source, overwrite=args.force, lang=args.lang)
         print(f"Workbook written to {path}; fill it in and run: som-mc run {path}")
         return 0
 

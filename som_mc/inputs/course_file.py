@@ -12,7 +12,9 @@ A course file names its steps, each a case::
     case = "housing_first.toml"
 
 What the kinds mean is in :mod:`som_mc.pipeline.course`, which runs them. The steps share
-their common inputs (see :mod:`som_mc.inputs.compose`).
+their common inputs (see :mod:`som_mc.inputs.compose`). The steps are added up, so they must be
+on one basis: the same price year and discount rate, or ``discount_rate = ...`` at the top of
+the file puts every step on that rate (stated in the results' ``basis``).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import tomllib
 from pathlib import Path
 
 from som_mc.errors import InputError
+from som_mc.inputs.basis import check_one_basis, on_one_rate
 from som_mc.inputs.case.load import Case, load_case
 from som_mc.inputs.compose import Composition, compose
 from som_mc.inputs.examples import example_path
@@ -57,10 +60,11 @@ def load_course(course: str | Path | dict) -> tuple[dict, Composition]:
 
 
 def _parse(course: dict, base: Path) -> tuple[dict, Composition]:
-    unknown = set(course) - {"name", "kind", "step", "description"}
+    unknown = set(course) - {"name", "kind", "step", "description", "discount_rate"}
     if unknown:
         raise InputError(
-            sorted(unknown)[0], "is not a field of a course; allowed: name, kind, step"
+            sorted(unknown)[0],
+            "is not a field of a course; allowed: name, kind, step, description, discount_rate",
         )
     kind = course.get("kind", "sequence")
     if kind not in KINDS:
@@ -86,5 +90,8 @@ def _parse(course: dict, base: Path) -> tuple[dict, Composition]:
             parts[name] = load_case(example_path(value))
         else:
             parts[name] = load_case(base / value)
-    meta = {"name": course.get("name", " + ".join(parts)), "kind": kind}
+    meta = {"name": course.get("name", " + ".join(parts)), "kind": kind, "basis": ""}
+    if "discount_rate" in course:  # the steps on one stated rate
+        parts, meta["basis"] = on_one_rate(parts, course["discount_rate"], what="step")
+    check_one_basis(parts, "course")
     return meta, compose(parts)

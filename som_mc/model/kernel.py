@@ -47,6 +47,51 @@ def _where(pos, q):
 
 
 @njit(cache=True, nogil=True)
+def _changes(share_by_year):
+    """(C,) whether each line's split changes in some year (a split by year)."""
+    out = np.zeros(share_by_year.shape[0], dtype=np.bool_)
+    for c in range(share_by_year.shape[0]):
+        for k in range(share_by_year.shape[1]):
+            for a in range(share_by_year.shape[2]):
+                if share_by_year[c, k, a] != 0.0:
+                    out[c] = True
+    return out
+
+
+@njit(cache=True, nogil=True)
+def _sum_parts(part, out, m):
+    """``out[i]`` = the sum over actors of ``part[a, i]``: a unit's whole price."""
+    for i in range(m):
+        out[i] = 0.0
+    for a in range(part.shape[0]):
+        for i in range(m):
+            out[i] += part[a, i]
+
+
+@njit(cache=True, nogil=True)
+def _refund(part, c, refund_from, refund_to, above, rate, m):
+    """Move a high-cost refund of line ``c`` from its payer's part to the refunder's.
+
+    The refunder pays ``rate[c, j]`` of the payer's part of a unit between ``above[c, j]``
+    and ``above[c, j + 1]`` (inf pads the last tier; docs/model.md §3).
+    """
+    payer = refund_from[c]
+    to = refund_to[c]
+    tiers = above.shape[1]
+    for i in range(m):
+        x = part[payer, i]
+        back = 0.0
+        for j in range(tiers):
+            lo = above[c, j]
+            if x <= lo:
+                break
+            hi = above[c, j + 1] if j + 1 < tiers else np.inf
+            back += rate[c, j] * (min(x, hi) - lo)
+        part[payer, i] = x - back
+        part[to, i] += back
+
+
+@njit(cache=True, nogil=True)
 def simulate_block(x, layout, starts_in, cohort, rng, out):
     """Simulate ``x.shape[0]`` draws of ``layout`` (a :class:`som_mc.model.layout.Layout`).
 
@@ -103,6 +148,11 @@ def simulate_block(x, layout, starts_in, cohort, rng, out):
     n_tax = tax.shape[0]
     price_cap = layout.price_cap
     n_cap = price_cap.shape[0]
+    share_by_year = layout.share_by_year
+    n_by_year = share_by_year.shape[0]
+    refund_from = layout.refund_from
+    n_refund = refund_from.shape[0]
+    year_changes = _changes(share_by_year)
     net = out.net
     pv = out.present_value
     pv_gain = out.gain_pv
@@ -196,6 +246,7 @@ def simulate_block(x, layout, starts_in, cohort, rng, out):
     price = np.zeros(M)
     part = np.zeros((A, M))  # each actor's part of a unit's price, after caps and tax
     gross = np.zeros(M)
+    whole = np.zeros(M)  # a unit's whole price before tax (a split by year moves shares of it)
     excess = np.zeros(M)
     dot = np.zeros(M)
     sum_pv = np.zeros(M)
@@ -411,7 +462,9 @@ def simulate_block(x, layout, starts_in, cohort, rng, out):
                     dot[i] += effect[k, i] * discounted[k, i]
             # Each actor's part of the price of a unit: its price (or share of the unit price),
             # a capped part cut at its cap with the excess to the uncapped actors by their
-            # shares, less the income tax it gets back on the gross price (docs/model.md §3).
+            # shares, a high-cost refund moved from payer to refunder, less the income tax it
+            # gets back on the gross price; a split by year moves shares of the whole price
+            # year by year (docs/model.md §3).
             taxed = False
             for a in range(A):
                 pq = price_at[c, a]
@@ -420,6 +473,9 @@ def simulate_block(x, layout, starts_in, cohort, rng, out):
                     part[a, i] = vals[pq, i] * split if pq >= 0 else 0.0
                 if c < n_tax and tax[c, a] != 0.0:
                     taxed = True
+            by_year = c < n_by_year and year_changes[c]
+            if by_year:
+                _sum_parts(part, whole, m)
             if c < n_cap:
                 free = 0.0
                 for i in range(m):
@@ -439,12 +495,18 @@ def simulate_block(x, layout, starts_in, cohort, rng, out):
                             w = price_share[c, a] / free
                             for i in range(m):
                                 part[a, i] += excess[i] * w
+            if c < n_refund and refund_from[c] >= 0:
+                _refund(
+                    part,
+                    c,
+                    refund_from,
+                    layout.refund_to,
+                    layout.refund_above,
+                    layout.refund_rate,
+                    m,
+                )
             if taxed:
-                for i in range(m):
-                    gross[i] = 0.0
-                for a in range(A):
-                    for i in range(m):
-                        gross[i] += part[a, i]
+                _sum_parts(part, gross, m)
                 for a in range(A):
                     tax_rate = tax[c, a]
                     for i in range(m):
@@ -461,6 +523,14 @@ def simulate_block(x, layout, starts_in, cohort, rng, out):
                 for k in range(k_end):
                     for i in range(m):
                         weight[a, k, i] += price[i] * effect[k, i]
+                if by_year:  # the share's change in year k, on the whole price
+                    for k in range(k_end):
+                        d = coef * share_by_year[c, k, a]
+                        if d != 0.0:
+                            for i in range(m):
+                                moved = d * whole[i] * effect[k, i]
+                                weight[a, k, i] += moved
+                                cons_pv[c, a, i] += moved * discounted[k, i]
         for t in range(T):
             for a in range(A):
                 for i in range(m):

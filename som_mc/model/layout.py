@@ -78,6 +78,16 @@ class Layout(NamedTuple):
     # contact), inf for none; the excess falls to the uncapped actors by their shares. Empty:
     # no caps.
     price_cap: np.ndarray = np.zeros((0, 0))
+    # (C, T, A) change of actor a's share of c's unit price in year k after success from its
+    # share in price_share (a split by year: the refund ladder); empty: no split changes.
+    share_by_year: np.ndarray = np.zeros((0, 0, 0))
+    # A high-cost refund (SEL § 176): refund_to[c] pays refund_rate[c, j] of the part of
+    # refund_from[c]'s part of a unit between refund_above[c, j] and refund_above[c, j + 1]
+    # (inf pads). Empty: no refunds; -1: none on that line.
+    refund_from: np.ndarray = np.zeros(0, dtype=np.int64)
+    refund_to: np.ndarray = np.zeros(0, dtype=np.int64)
+    refund_above: np.ndarray = np.zeros((0, 0))
+    refund_rate: np.ndarray = np.zeros((0, 0))
 
 
 def discount_factors_fm2021(horizon: int) -> np.ndarray:
@@ -172,7 +182,8 @@ def build_layout(
         for a, actor in enumerate(ACTORS):
             if line.split is not None:  # one unit price, split by fixed shares
                 share = line.split.get(actor, 0.0)
-                price_q[c, a] = q(names.consequence(line.key, "unit_price")) if share > 0 else -1
+                pays = share > 0 or actor in _later_payers(line)
+                price_q[c, a] = q(names.consequence(line.key, "unit_price")) if pays else -1
                 price_share[c, a] = share
             else:
                 price_q[c, a] = q(names.price(line.key, actor))
@@ -225,7 +236,45 @@ def build_layout(
         **_observed(m, horizon),
         limit=np.array([c.max_years or 0 for c in m.consequence], dtype=np.int64),
         **_tax_and_caps(m),
+        **_computed_splits(m, horizon),
     )
+
+
+def _later_payers(line) -> set[str]:
+    """Actors with no share in a line's split that get one later (by year, or a refund)."""
+    out = {a for year in line.split_by_year or () for a, s in year.items() if s > 0}
+    if line.refund is not None:
+        out.add(line.refund.refunder)
+    return out
+
+
+def _computed_splits(m: CaseModel, horizon: int) -> dict[str, np.ndarray]:
+    """The splits by year and the high-cost refunds as arrays (see Layout); none: left empty."""
+    out: dict[str, np.ndarray] = {}
+    lines = m.consequence
+    shape = (len(lines), len(ACTORS))
+    if any(c.split_by_year for c in lines):
+        change = np.zeros((len(lines), horizon, len(ACTORS)))
+        for c, line in enumerate(lines):
+            for k in range(horizon if line.split_by_year else 0):
+                year = line.split_by_year[min(k, len(line.split_by_year) - 1)]
+                for a, actor in enumerate(ACTORS):
+                    change[c, k, a] = year.get(actor, 0.0) - line.split.get(actor, 0.0)
+        out["share_by_year"] = change
+    if any(c.refund for c in lines):
+        tiers = max(len(c.refund.above) for c in lines if c.refund)
+        payer = np.full(shape[0], -1, dtype=np.int64)
+        to = np.full(shape[0], -1, dtype=np.int64)
+        above = np.full((shape[0], tiers), np.inf)
+        rate = np.zeros((shape[0], tiers))
+        for c, line in enumerate(lines):
+            if line.refund is not None:
+                payer[c] = ACTORS.index(line.refund.payer)
+                to[c] = ACTORS.index(line.refund.refunder)
+                above[c, : len(line.refund.above)] = line.refund.above
+                rate[c, : len(line.refund.rate)] = line.refund.rate
+        out |= {"refund_from": payer, "refund_to": to, "refund_above": above, "refund_rate": rate}
+    return out
 
 
 def _tax_and_caps(m: CaseModel) -> dict[str, np.ndarray]:

@@ -192,6 +192,7 @@ def _course_attrs(meta: dict, comp: Composition) -> dict[str, object]:
         "course_kind": meta["kind"],
         "steps": ", ".join(comp.names),
         "shared_inputs": "\n".join(comp.notes),
+        "basis": meta.get("basis", ""),
     }
 
 

@@ -11,7 +11,6 @@ portfolio runs like a case (:class:`PortfolioPlan` through
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,10 +19,8 @@ import numpy as np
 import xarray as xr
 
 from som_mc.conventions import ACTOR, ACTORS, DRAW, INPUT, OPTION, TOTAL
-from som_mc.errors import InputError
-from som_mc.inputs.case.inputs import collect_inputs
+from som_mc.inputs.basis import check_one_basis, on_one_rate
 from som_mc.inputs.case.load import Case, load_case
-from som_mc.inputs.case.schema import Rate
 from som_mc.inputs.compose import compose
 from som_mc.model.layout import Layout
 from som_mc.model.outputs import allocate
@@ -34,48 +31,7 @@ from som_mc.pipeline.options import OptionTally
 from som_mc.pipeline.plan import STREAM_COHORT, BlockPlan, Sampler, check_mode, part_layouts
 from som_mc.pipeline.provenance import provenance
 
-__all__ = ["PortfolioPlan", "check_one_basis", "portfolio"]
-
-
-def check_one_basis(cases: dict[str, Case], what: str = "portfolio") -> None:
-    """Refuse cases that are not on one basis: the same discount rate and price year.
-
-    Present values at different discount rates or in different price years cannot be compared
-    or added up (docs/beyond.md, portfolios); som-mc does not silently put them on one basis.
-    The price year is also checked by :func:`som_mc.inputs.compose.compose`; the discount rate
-    only here (a shared input that differs would otherwise be kept per part).
-
-    Raises
-    ------
-    InputError
-        Field ``<option>.discount_rate`` or ``<option>.price_year``, naming both values.
-    """
-    items = list(cases.items())
-    if not items:
-        return
-    first_name, first = items[0]
-    for name, case in items[1:]:
-        for field in ("price_year", "discount_rate"):
-            mine, theirs = getattr(case.model, field), getattr(first.model, field)
-            if mine != theirs:
-                shown = [_shown(v) for v in (mine, theirs)]
-                hint = (
-                    " (or put them on one stated rate with portfolio(..., discount_rate=...))"
-                    if field == "discount_rate"
-                    else ""
-                )
-                raise InputError(
-                    f"{name}.{field}",
-                    f"{shown[0]} differs from {shown[1]} of '{first_name}'; the options of a "
-                    f"{what} are compared on one basis: give every case the same {field}{hint}",
-                )
-
-
-def _shown(value: object) -> str:
-    """A price year, a discount rate's name, a fixed rate's number or a distribution."""
-    if isinstance(value, str | int):
-        return str(value)
-    return f"{value.central():g}" if value.is_fixed else value.describe()
+__all__ = ["PortfolioPlan", "portfolio"]
 
 
 @dataclass(frozen=True)
@@ -122,7 +78,7 @@ def portfolio(
     cases : dict of str to case
         The options by name (lower-case words), each a case file, dict or Case. They must
         share horizon, price year and discount rate (else :class:`~som_mc.errors.InputError`,
-        see :func:`check_one_basis`).
+        see :func:`som_mc.inputs.basis.check_one_basis`).
     draws, seed, mode, design, threads, progress, summary_only, client, chunk_draws
         As for :func:`som_mc.run`.
     discount_rate : float, distribution spec or "fm2021", optional
@@ -149,7 +105,7 @@ def portfolio(
     loaded = {name: load_case(case) for name, case in cases.items()}
     basis = ""
     if discount_rate is not None:
-        loaded, basis = _on_one_rate(loaded, discount_rate)
+        loaded, basis = on_one_rate(loaded, discount_rate, what="option")
     check_one_basis(loaded)
     comp = compose(loaded)
     plan = PortfolioPlan(
@@ -200,25 +156,3 @@ def portfolio(
     ds["inputs"] = ((DRAW, INPUT), arrays["inputs"])
     ds.coords[INPUT] = list(comp.inputs.uncertain)
     return ds
-
-
-def _on_one_rate(cases: dict[str, Case], rate: float | str) -> tuple[dict[str, Case], str]:
-    """Every case at the discount rate ``rate``, and a sentence saying which ones changed."""
-    from pydantic import TypeAdapter, ValidationError
-
-    try:
-        value = TypeAdapter(Rate).validate_python(rate)
-    except ValidationError as err:
-        msg = err.errors()[0]["msg"]
-        raise InputError("discount_rate", f"{rate!r} is not allowed: {msg}") from None
-    shown = _shown(value)
-    out, changed = {}, []
-    for name, case in cases.items():
-        own = case.model.discount_rate
-        if own != value:
-            changed.append(f"'{name}' ({_shown(own)})")
-            model = case.model.model_copy(update={"discount_rate": value})
-            case = dataclasses.replace(case, model=model, inputs=collect_inputs(model))
-        out[name] = case
-    moved = "; moved from their own: " + ", ".join(changed) if changed else ""
-    return out, f"every option at discount rate {shown}{moved}"

@@ -43,10 +43,10 @@ from som_mc.conventions import ACTOR, ACTORS, CONSEQUENCE, OUTPUTS, QUANTILE, YE
 from som_mc.errors import InputError
 from som_mc.model.simulate import has_flows
 from som_mc.pipeline.block_stats import (
+    BAD_FIELDS,
     add_counts,
-    all_finite,
-    moments,
     sketch_keys,
+    summarize_block,
     year_counts,
 )
 
@@ -160,10 +160,18 @@ class QuantileSketch:
         args = (self.zero_threshold, self._log_m, self._inv_log_gamma, keys, lo_hi, mins, maxs)
         if not sketch_keys(x, *args):
             raise InputError("values", "NaN or infinite values cannot be sketched")
+        self.add_keys(keys, lo_hi, mins, maxs)
+
+    def add_keys(
+        self, keys: np.ndarray, lo_hi: np.ndarray, mins: np.ndarray, maxs: np.ndarray
+    ) -> None:
+        """Add n rows of values already bucketed: their signed indices ``keys`` (n, cells) as
+        :func:`~som_mc.pipeline.block_stats.sketch_keys` writes them, with their range
+        ``lo_hi`` and the cells' new minimum and maximum (this sketch's, with the rows')."""
         self._cover(int(lo_hi[0]), int(lo_hi[1]))
         add_counts(self._counts, keys, self._lo)
         self._min, self._max = mins, maxs
-        self.count += n
+        self.count += keys.shape[0]
 
     def merge(self, other: QuantileSketch) -> None:
         """Add the values of another sketch with the same cells and parameters."""
@@ -392,42 +400,50 @@ class RunSummary:
         n = arrays["net"].shape[0]
         if n == 0:
             raise InputError("out", f"block {block_index} has no draws")
-        net = _with_total(arrays["net"])
-        cumulative = np.cumsum(net, axis=1)
-        pv = _with_total(arrays["present_value"])
-        parts = {
-            "pv": pv,
-            "gain_pv": _with_total(arrays["gain_pv"]),
-            "cost_pv": _with_total(arrays["cost_pv"]),
-            "net": net,
-            "cumulative": cumulative,
-            "consequence_pv": _with_total(arrays["consequence_pv"]),
-            "successes": arrays["successes"],
-        }
-        means, m2s = [], []
-        for name, (_, shape) in self._layout.items():
-            mean, m2 = moments(np.ascontiguousarray(parts[name].reshape(n, math.prod(shape))))
-            means.append(mean)
-            m2s.append(m2)
         be = np.concatenate(
             [arrays["break_even_year_by_actor"], arrays["break_even_year"][:, None]], axis=1
         )
         be_counts = self._break_even_counts(be)
+        sketch = self._sketch
+        cells = sketch.shape[0]
+        size = self._layout["successes"][0].stop
+        mean, m2 = np.empty(size), np.empty(size)
+        keys = np.empty((n, cells), dtype=np.int64)
+        lo_hi = np.empty(2, dtype=np.int64)
+        mins, maxs = sketch._min.copy(), sketch._max.copy()
+        positive = np.zeros(cells, dtype=np.int64)
+        # One compiled pass for the totals, the cumulative result, the moments, the sketch's
+        # keys and the counts of positive values (block_stats.summarize_block).
+        bad = summarize_block(
+            *(arrays[k] for k in ("net", "present_value", "gain_pv", "cost_pv")),
+            arrays["consequence_pv"],
+            arrays["successes"],
+            np.array([sketch.zero_threshold, sketch._log_m, sketch._inv_log_gamma]),
+            mean,
+            m2,
+            keys,
+            lo_hi,
+            mins,
+            maxs,
+            positive,
+        )
+        if bad:
+            raise InputError(f"out.{BAD_FIELDS[bad]}", "NaN or infinite values are not allowed")
         moved = self._moved.copy()
         todo = ~moved  # an actor seen to move stays moved: only the others are looked at
         if todo.any():
             moved[todo] = has_flows(
                 arrays["net"][..., todo], arrays["gain_pv"][:, todo], arrays["cost_pv"][:, todo]
             )
-        # The sketch checks that PV and net are finite before it changes; nothing below fails,
-        # so a rejected block leaves the accumulator as it was.
-        self._sketch.add(np.concatenate([pv, net.reshape(n, -1), cumulative.reshape(n, -1)], 1))
-        self._pos_pv += np.count_nonzero(pv > 0, axis=0)
-        self._pos_net += np.count_nonzero(net > 0, axis=0)
-        self._pos_cum += np.count_nonzero(cumulative > 0, axis=0)
+        # Nothing below fails, so a rejected block leaves the accumulator as it was.
+        sketch.add_keys(keys, lo_hi, mins, maxs)
+        T, W = self.horizon, len(ACTORS) + 1
+        self._pos_pv += positive[:W]
+        self._pos_net += positive[W : W + T * W].reshape(T, W)
+        self._pos_cum += positive[W + T * W :].reshape(T, W)
         self._break_even += be_counts
         self._moved = moved
-        self._moments.insert(0, block_index, (n, np.concatenate(means), np.concatenate(m2s)))
+        self._moments.insert(0, block_index, (n, mean, m2))
         self._blocks.add(block_index)
         self.draws += n
 
@@ -622,9 +638,6 @@ class RunSummary:
                 raise InputError(
                     f"out.{name}", f"shape {arrays[name].shape} is not (draws, {dims}) {expected}"
                 )
-        for name in ("gain_pv", "cost_pv", "consequence_pv", "successes"):
-            if not all_finite(arrays[name]):
-                raise InputError(f"out.{name}", "NaN or infinite values are not allowed")
         return arrays
 
     def _break_even_counts(self, be: np.ndarray) -> np.ndarray:
@@ -634,18 +647,6 @@ class RunSummary:
         if not year_counts(np.ascontiguousarray(be), T, counts):
             raise InputError("out.break_even", f"break-even years are 1 .. {T} or NaN")
         return counts
-
-
-def _with_total(x: np.ndarray) -> np.ndarray:
-    """Append the sum over the last (actor) axis as a last actor, ``total``."""
-    out = np.empty((*x.shape[:-1], x.shape[-1] + 1))
-    out[..., :-1] = x
-    # An explicit left-to-right sum: numpy's sum over a short last axis is 5x slower.
-    total = out[..., -1]
-    total[...] = x[..., 0]
-    for a in range(1, x.shape[-1]):
-        total += x[..., a]
-    return out
 
 
 def _median_year(hist: np.ndarray, n: int) -> np.ndarray:

@@ -9,9 +9,10 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
-from som_mc.conventions import ACTOR, ACTORS, ACTORS_AND_TOTAL, DRAW, INPUT, TOTAL, YEAR
+from som_mc.conventions import ACTOR, ACTORS, ACTORS_AND_TOTAL, DRAW, INPUT, TOTAL
 from som_mc.errors import InputError
 from som_mc.inputs.distributions import Choice
+from som_mc.present.consequence_table import consequence_rows
 from som_mc.present.labels import area_name, consequence_names, illustrative_items
 from som_mc.present.locale import LANGUAGES, format_number, format_percent
 
@@ -230,37 +231,20 @@ def print_deterministic(ds: xr.Dataset, console: Console | None = None, lang: st
     by.add_column(_w("area", lang))
     for actor in ACTORS_AND_TOTAL:
         by.add_column(_w(actor, lang), justify="right")
-    gains = ds.gain_by_consequence.sum(YEAR)
     given = ds["consequence_label"].values if "consequence_label" in ds.coords else None
-    names = consequence_names(ds.consequence.values, given, lang) if lang == "da" else None
-    taxed = "tax_by_consequence" in ds
-    gross = ds.gain_gross_by_consequence.sum(YEAR) if taxed else None
-    taxes = ds.tax_by_consequence.sum(YEAR) if taxed else None
-    for k, c in enumerate(ds.consequence.values):
-        g = gains.sel(consequence=c)
-        by.add_row(
-            Text(names[k]) if names else str(c),
-            area_name(str(ds.area.sel(consequence=c).item()), lang),
-            *[_kr(float(g.sel(actor=actor)), lang) for actor in ACTORS],
-            _kr(float(g.sum()), lang),
-        )
-        if taxed and bool((taxes.sel(consequence=c) != 0).any()):
-            # A transfer: its gain is the gross saving plus the tax line (docs/model.md §3).
-            for key, part in (("gross_line", gross), ("tax_line", taxes)):
-                p = part.sel(consequence=c)
-                by.add_row(
-                    _w(key, lang),
-                    "",
-                    *[_kr(float(p.sel(actor=actor)), lang) for actor in ACTORS],
-                    _kr(float(p.sum()), lang),
-                )
-    costs = ds.cost.sum(YEAR)
-    by.add_row(
-        _w("cost_line", lang),
-        "",
-        *[_kr(0.0 - float(costs.sel(actor=x)), lang) for x in ACTORS],  # 0.0 - x: no "-0"
-        _kr(0.0 - float(costs.sum()), lang),
-    )
+    keys = [str(c) for c in ds.consequence.values]
+    names = dict(zip(keys, consequence_names(keys, given, lang), strict=True))
+    # The same rows as the report's (present/consequence_table.py): a taxed transfer's gross
+    # saving and income-tax line beneath its gain (docs/model.md §3).
+    for row in consequence_rows(ds):
+        if row.part == "gain":
+            area = area_name(str(ds.area.sel(consequence=row.consequence).item()), lang)
+            # English shows the key, Danish the knowledge base's Danish label.
+            name = Text(names[row.consequence]) if lang == "da" else row.consequence
+            first = [name, area]
+        else:
+            first = [_w(f"{row.part}_line", lang), ""]  # gross_line, tax_line, cost_line
+        by.add_row(*first, *[_kr(v, lang) for v in row.by_actor], _kr(row.total, lang))
     console.print(by)
     pv = ", ".join(
         f"{_w(x, lang)} {_kr(float(ds.present_value.sel(actor=x)), lang)}" for x in ACTORS

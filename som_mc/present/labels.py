@@ -119,6 +119,23 @@ _PROFILE = re.compile(
     re.S,
 )
 _SPLIT = re.compile(r"^(?P<key>\w+): split by rule (?P<rule>\w+): (?P<text>.*)$", re.S)
+_LADDER = re.compile(
+    r"^(?P<key>\w+): split by (?P<ladder>\w+) after (?P<weeks>\d+) weeks on support before the "
+    r"year of success; the state's share in years 1, 2, \.\.\. after success: (?P<years>.*?) "
+    r"\(the last holds on\)(?:; (?P<why>.*))?$",
+    re.S,
+)
+_HIGH_COST = re.compile(
+    r"^(?P<key>\w+): the state's high-cost refund (?P<name>\w+) applies to the kommune's part "
+    r"of a year \((?P<tiers>.*?), (?P<year>\d{4}) prices\): (?P<text>.*)$",
+    re.S,
+)
+_TAXED = re.compile(
+    r"^(?P<key>\w+): a taxable transfer, priced net of the income tax the public purse gets "
+    r"back \((?P<tax>\w+): (?P<rates>.*?) of the gross price\)$",
+    re.S,
+)
+_EN_AMOUNT = re.compile(r"(\d[\d,]*(?:\.\d+)?)(%| DKK)")
 _UNITS_DA = {
     "days": "døgn", "weeks": "uger", "months": "måneder", "years": "år", "hours": "timer",
     "visits": "besøg", "admissions": "indlæggelser", "contacts": "kontakter",
@@ -176,6 +193,44 @@ def translate_note(note: str, lang: str, kb: Knowledge | None = None) -> str:
     if m := _SPLIT.match(note):
         name = consequence_name(m["key"], "", lang, kb)
         return f"{name}: fordelt efter reglen {m['rule']}: {m['text']}"
+    return _translate_refund_note(note, lang, kb)
+
+
+def _amounts_da(text: str) -> str:
+    """English amounts and shares (``916,760 DKK``, ``38.08%``) written the Danish way."""
+
+    def one(m: re.Match) -> str:
+        value = _en_number(m[1])
+        decimals = len(m[1].partition(".")[2])
+        unit = " %" if m[2] == "%" else " kr."
+        return format_number(value, "da", decimals) + unit
+
+    return _EN_AMOUNT.sub(one, text)
+
+
+def _translate_refund_note(note: str, lang: str, kb: Knowledge) -> str:
+    """The notes on a ladder's shares, a high-cost refund and a taxed transfer, in Danish."""
+    if m := _LADDER.match(note):
+        name = consequence_name(m["key"], "", lang, kb)
+        why = f"; {m['why']}" if m["why"] else ""
+        return (
+            f"{name}: fordelt efter {m['ladder']} efter {m['weeks']} uger på offentlig "
+            f"forsørgelse før succesåret; statens andel i år 1, 2, ... efter succes: "
+            f"{_amounts_da(m['years'])} (den sidste gælder derefter){why}"
+        )
+    if m := _HIGH_COST.match(note):
+        name = consequence_name(m["key"], "", lang, kb)
+        tiers = _amounts_da(m["tiers"]).replace(" above ", " over ")
+        return (
+            f"{name}: statens refusion af dyre enkeltsager {m['name']} gælder kommunens del af "
+            f"et år ({tiers}; {m['year']}-priser): {m['text']}"
+        )
+    if m := _TAXED.match(note):
+        name = consequence_name(m["key"], "", lang, kb)
+        return (
+            f"{name}: en skattepligtig overførsel, prissat efter den indkomstskat, det "
+            f"offentlige får tilbage ({m['tax']}: {_amounts_da(m['rates'])} af bruttoprisen)"
+        )
     return note
 
 

@@ -36,6 +36,7 @@ from som_mc.inputs.costs import expand_resources
 from som_mc.inputs.evidence import resolve_success_effect
 from som_mc.inputs.knowledge.base import Knowledge
 from som_mc.inputs.knowledge.presets import apply_preset
+from som_mc.inputs.knowledge.refunds import high_cost_tiers, ladder_shares
 
 __all__ = ["resolve_case"]
 
@@ -110,13 +111,10 @@ def _resolve_line(
         del line["tax"]
     elif isinstance(line.get("tax"), str):
         line["tax"] = _tax_rates(line["tax"], f"{where}.tax", kb)
+    prior_weeks = line.pop("prior_weeks", None)
+    ladder = None
     if isinstance(line.get("split"), str):
-        rule = kb.rules.get(line["split"])
-        line["split"] = _rule_shares(line["split"], f"{where}.split", kb)
-        if rule is not None and rule.max_years is not None:  # a rule limited in time
-            line.setdefault("max_years", rule.max_years)
-        if rule is not None:
-            _fill_cap(line, where, rule, kb, price_year)
+        ladder = _named_split(line, where, line["split"], kb, price_year, prior_weeks)
     if entry is None:
         for directive in _DIRECTIVES:
             if directive in line:
@@ -132,6 +130,7 @@ def _resolve_line(
                 f"'{key}' is not in the knowledge base and the line gives no unit, area, kind "
                 f"and price{hint} (`som-mc knowledge list` shows the catalogue)",
             )
+        _computed_refunds(line, where, str(key), kb, price_year, notes, ladder, prior_weeks)
         return
     for field, value in (
         ("label", entry.label_en),
@@ -143,9 +142,40 @@ def _resolve_line(
     if entry.max_years is not None:
         line.setdefault("max_years", entry.max_years)
     _fill_profile(line, where, entry.key, group, kb, notes)
-    _fill_price(line, where, entry.key, kb, price_year, notes)
+    ladder = _fill_price(line, where, entry.key, kb, price_year, notes, prior_weeks) or ladder
     if not no_tax and "tax" not in line:
         _fill_tax(line, entry.key, kb, notes)
+    _computed_refunds(line, where, entry.key, kb, price_year, notes, ladder, prior_weeks)
+
+
+def _computed_refunds(
+    line: dict,
+    where: str,
+    key: str,
+    kb: Knowledge,
+    price_year: Any,
+    notes: list[str],
+    ladder: Any,
+    prior_weeks: Any,
+) -> None:
+    """The high-cost refund, and the note on a ladder's shares (docs/model.md §3)."""
+    _fill_refund(line, where, key, kb, price_year, notes)
+    if ladder is not None:
+        shares = line.get("split_by_year") or [line["split"]]
+        years = ", ".join(f"{s.get('stat', 0.0):.2%}" for s in shares)
+        weeks = ladder.default_prior_weeks if prior_weeks is None else prior_weeks
+        notes.append(
+            f"{key}: split by {ladder.key} after {weeks} weeks on support before the year "
+            f"of success; the state's share in years 1, 2, ... after success: {years} (the "
+            "last holds on)"
+            + ("" if prior_weeks is not None else f"; {ladder.default_prior_weeks_note}")
+        )
+    if prior_weeks is not None and ladder is None:
+        raise InputError(
+            f"{where}.prior_weeks",
+            f"prior_weeks applies to a split on a ladder ({', '.join(kb.ladders) or 'none'}); "
+            "this line's split is not one",
+        )
 
 
 def _fill_tax(line: dict, key: str, kb: Knowledge, notes: list[str]) -> None:
@@ -159,6 +189,64 @@ def _fill_tax(line: dict, key: str, kb: Knowledge, notes: list[str]) -> None:
     notes.append(
         f"{key}: a taxable transfer, priced net of the income tax the public purse gets back "
         f"({tax.key}: {rates} of the gross price)"
+    )
+
+
+def _named_split(
+    line: dict, where: str, name: str, kb: Knowledge, price_year: Any, prior_weeks: Any
+) -> Any:
+    """Fill ``split`` (and its cap, limit or shares by year) from a rule or ladder's name.
+
+    Returns the ladder when ``name`` is one (for the note), else None.
+    """
+    ladder = kb.ladders.get(name)
+    if ladder is None:
+        rule = kb.rules.get(name)
+        line["split"] = _rule_shares(name, f"{where}.split", kb)
+        if rule is not None and rule.max_years is not None:  # a rule limited in time
+            line.setdefault("max_years", rule.max_years)
+        if rule is not None:
+            _fill_cap(line, where, rule, kb, price_year)
+        return None
+    weeks = ladder.default_prior_weeks if prior_weeks is None else prior_weeks
+    if not is_whole_number(weeks) or weeks < 0:
+        raise InputError(
+            f"{where}.prior_weeks", f"{weeks!r} is not allowed; give a whole number of weeks >= 0"
+        )
+    years = ladder_shares(kb, ladder, int(weeks), years=50)
+    if len(years) > 1:  # one year: the split never changes
+        line["split_by_year"] = years
+    line["split"] = dict(years[0])
+    return ladder
+
+
+def _fill_refund(
+    line: dict, where: str, key: str, kb: Knowledge, price_year: Any, notes: list[str]
+) -> None:
+    """The high-cost refund of a catalogued price (SEL § 176), in the case's price year.
+
+    ``high_cost = "none"`` on the line leaves it out; a key names another ``[[high_cost]]``.
+    """
+    name = line.pop("high_cost", None)
+    if name is None:
+        price = kb.price(key) or next(iter(kb.prices.get(key, [])), None)
+        name = price.high_cost if price is not None else None
+    if name in (None, "none") or "refund" in line or not is_whole_number(price_year):
+        return
+    if name not in kb.high_costs:
+        allowed = ", ".join([*kb.high_costs, "none"])
+        raise InputError(f"{where}.high_cost", f"'{name}' is not allowed; allowed: {allowed}")
+    try:
+        line["refund"] = high_cost_tiers(kb, kb.high_costs[name], int(price_year))
+    except InputError as err:
+        raise InputError("price_year", err.message) from None
+    tiers = ", ".join(
+        f"{r:.0%} above {a:,.0f} DKK"
+        for a, r in zip(line["refund"]["above"], line["refund"]["rate"], strict=True)
+    )
+    notes.append(
+        f"{key}: the state's high-cost refund {name} applies to the kommune's part of a "
+        f"year ({tiers}, {price_year} prices): {kb.high_costs[name].description}"
     )
 
 
@@ -198,8 +286,15 @@ def _fill_profile(line: dict, where: str, key: str, group: Any, kb: Knowledge, n
 
 
 def _fill_price(
-    line: dict, where: str, key: str, kb: Knowledge, price_year: Any, notes: list
-) -> None:
+    line: dict,
+    where: str,
+    key: str,
+    kb: Knowledge,
+    price_year: Any,
+    notes: list,
+    prior_weeks: Any = None,
+) -> Any:
+    """Fill the catalogue's unit price and split; return the ladder if the split is one."""
     variant = line.pop("price_variant", None)
     preset_name = line.pop("price_preset", None)
     if "price" in line:
@@ -253,14 +348,16 @@ def _fill_price(
                 f"no verified rule splits the price of {key} between actors; name a rule "
                 f'(e.g. split = "kommune_only"; `som-mc knowledge list rules`) or give shares',
             )
-        line["split"] = dict(kb.rules[price.split].shares)
-        _fill_cap(line, where, kb.rules[price.split], kb, price_year)
+        ladder = _named_split(line, where, price.split, kb, price_year, prior_weeks)
+        if ladder is not None:
+            return ladder
         notes.append(f"{key}: split by rule {price.split}: {kb.rules[price.split].description}")
+    return None
 
 
 def _rule_shares(name: str, where: str, kb: Knowledge) -> dict:
     if name not in kb.rules:
-        close = difflib.get_close_matches(name, kb.rules, n=1)
+        close = difflib.get_close_matches(name, [*kb.rules, *kb.ladders], n=1)
         hint = f"did you mean '{close[0]}'? " if close else ""
         raise InputError(where, f"'{name}' is not a rule; {hint}`som-mc knowledge list rules`")
     return dict(kb.rules[name].shares)

@@ -9,6 +9,7 @@ may be uncertain is a :data:`Quantity`: a plain number or an inline table with
 
 from __future__ import annotations
 
+import itertools
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -274,6 +275,30 @@ class Success(_Strict):
         return self
 
 
+class Refund(_Strict):
+    """A refund of the part of one person's yearly cost above thresholds (SEL § 176).
+
+    ``refunder`` pays ``rate[j]`` of the part of ``payer``'s share of one unit's price that lies
+    between ``above[j]`` and ``above[j + 1]`` (the last tier has no top), in the case's price
+    year (docs/model.md §3). A catalogued price that the refund applies to fills it in.
+    """
+
+    payer: Actor
+    refunder: Actor
+    above: list[Annotated[Number, Field(gt=0)]] = Field(min_length=1, max_length=10)
+    rate: list[Annotated[Number, Field(gt=0, le=1)]] = Field(min_length=1, max_length=10)
+
+    @model_validator(mode="after")
+    def _tiers(self) -> Refund:
+        if self.payer == self.refunder:
+            raise _located("refunder", f"{self.refunder} is also the payer")
+        if len(self.above) != len(self.rate):
+            raise _located("rate", f"{len(self.rate)} rates for {len(self.above)} thresholds")
+        if any(b <= a for a, b in itertools.pairwise(self.above)):
+            raise _located("above", f"the thresholds must rise; they are {self.above}")
+        return self
+
+
 class ConsequenceLine(_Strict):
     """A change in the use of one public service per successful citizen, and its prices.
 
@@ -312,11 +337,36 @@ class ConsequenceLine(_Strict):
     # Caps per unit on actors' shares of a split price (co-financing up to DKK x per contact),
     # in the case's price year; the excess falls to the uncapped actors by their shares.
     cap: dict[Actor, Annotated[Number, Field(ge=0)]] | None = None
+    # The shares of a split price in each year after success (year 1 first; the last holds
+    # on): a split that changes with time, such as the refund ladder by the citizen's time on
+    # support. ``split`` defaults to the first year's shares.
+    split_by_year: list[dict[Actor, Number]] | None = Field(
+        default=None, min_length=1, max_length=50
+    )
+    # A refund of the part of the payer's share above thresholds (SEL § 176).
+    refund: Refund | None = None
     source: StrictStr = ""
     illustrative: StrictBool = False
 
+    @model_validator(mode="before")
+    @classmethod
+    def _first_year_split(cls, data: Any) -> Any:
+        if isinstance(data, dict) and data.get("split_by_year") and "split" not in data:
+            first = data["split_by_year"][0]
+            if isinstance(first, dict):
+                data = {**data, "split": first}
+        return data
+
     @model_validator(mode="after")
     def _priced_one_way(self) -> ConsequenceLine:
+        self._check_split_by_year()
+        if self.refund is not None:
+            if self.split is None:
+                raise _located(
+                    "refund", "a refund applies to a split price: give unit_price and split"
+                )
+            if self.split.get(self.refund.payer, 0.0) <= 0.0:
+                raise _located("refund.payer", f"{self.refund.payer} has no share in split")
         if self.cap is not None:
             if self.split is None:
                 raise _located("cap", "a cap applies to a split price: give unit_price and split")
@@ -346,6 +396,25 @@ class ConsequenceLine(_Strict):
             if abs(total - 1.0) > 1e-9:
                 raise _located("split", f"the shares add up to {total:g}; they must add up to 1")
         return self
+
+    def _check_split_by_year(self) -> None:
+        """Shares in [0, 1] adding up to 1 in each year; a split by year has no cap or refund."""
+        if self.split_by_year is None:
+            return
+        if self.unit_price is None:
+            raise _located("split_by_year", "a split by year needs unit_price")
+        for k, year in enumerate(self.split_by_year):
+            for actor, share in year.items():
+                if not 0.0 <= share <= 1.0:
+                    raise _located(f"split_by_year[{k}].{actor}", f"{share:g} is outside [0, 1]")
+            total = sum(year.values())
+            if abs(total - 1.0) > 1e-9:
+                raise _located(
+                    f"split_by_year[{k}]", f"the shares add up to {total:g}; they must add up to 1"
+                )
+        if self.cap is not None or self.refund is not None:
+            field = "cap" if self.cap is not None else "refund"
+            raise _located(field, f"a split by year (split_by_year) cannot also have a {field}")
 
 
 def _parse_rule(value: Any) -> Distribution:

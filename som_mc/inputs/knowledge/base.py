@@ -23,11 +23,14 @@ from pydantic import BaseModel, ValidationError
 from som_mc.conventions import ACTORS
 from som_mc.errors import InputError
 from som_mc.inputs.knowledge.index import PriceIndex
+from som_mc.inputs.knowledge.refunds import high_cost_problem, ladder_problem
 from som_mc.inputs.knowledge.schema import (
     ConsequenceEntry,
     EffectEntry,
     EvidenceLevelEntry,
+    HighCostEntry,
     IndexEntry,
+    LadderEntry,
     Manifest,
     PresetEntry,
     PriceEntry,
@@ -94,6 +97,7 @@ class Price:
     note: str
     is_default: bool = False
     tax: str | None = None  # a [[tax]] entry (a taxable transfer), or None: no tax back
+    high_cost: str | None = None  # a [[high_cost]] refund that applies, or None
 
 
 @dataclass
@@ -107,6 +111,8 @@ class Knowledge:
     prices: dict[str, list[Price]] = field(default_factory=dict)
     rules: dict[str, RuleEntry] = field(default_factory=dict)
     taxes: dict[str, TaxEntry] = field(default_factory=dict)
+    ladders: dict[str, LadderEntry] = field(default_factory=dict)
+    high_costs: dict[str, HighCostEntry] = field(default_factory=dict)
     indices: dict[str, PriceIndex] = field(default_factory=dict)
     index_entries: dict[str, IndexEntry] = field(default_factory=dict)
     target_groups: dict[str, TargetGroupEntry] = field(default_factory=dict)
@@ -231,6 +237,7 @@ def check_knowledge(
     _load_indices(kb, root / files.get("price_index", "price_index.toml"), problems)
     _load_rules(kb, root / files.get("rules", "rules.toml"), problems)
     _load_taxes(kb, root / files.get("rules", "rules.toml"), problems)
+    _load_refunds(kb, root / files.get("rules", "rules.toml"), problems)
     _load_prices(kb, root / files.get("prices", "prices.toml"), problems)
     _load_target_groups(kb, root / files.get("target_groups", "target_groups.toml"), problems)
     _load_effects(kb, root / files.get("effects", "effects.toml"), problems)
@@ -485,6 +492,20 @@ def _load_taxes(kb: Knowledge, path: Path, problems: list) -> None:
         kb.taxes[tax.key] = tax
 
 
+def _load_refunds(kb: Knowledge, path: Path, problems: list) -> None:
+    """The ``[[ladder]]`` and ``[[high_cost]]`` entries of rules.toml (see refunds.py)."""
+    for kind, model, check, into in (
+        ("ladder", LadderEntry, ladder_problem, kb.ladders),
+        ("high_cost", HighCostEntry, high_cost_problem, kb.high_costs),
+    ):
+        for where, entry in _entries(path, kind, model, problems):
+            problem = check(kb, entry)
+            if problem:
+                problems.append(InputError(where, problem, file=path.name))
+            else:
+                into[entry.key] = entry
+
+
 def _load_prices(kb: Knowledge, path: Path, problems: list) -> None:
     raw_by_consequence: dict[str, list] = {}
     for where, entry in _entries(path, "price", PriceEntry, problems):
@@ -576,8 +597,15 @@ def _refs(e: PriceEntry) -> tuple[str, ...]:
 def _price(kb: Knowledge, e: PriceEntry, bad) -> Price | None:
     if e.consequence not in kb.consequences:
         return bad(f"consequence '{e.consequence}' is not in the catalogue (consequences.toml)")
-    if e.split is not None and e.split not in kb.rules:
-        return bad(f"split '{e.split}' is not a rule in rules.toml")
+    if e.split is not None and e.split not in kb.rules and e.split not in kb.ladders:
+        return bad(f"split '{e.split}' is not a rule ([[rule]] or [[ladder]]) in rules.toml")
+    if e.high_cost is not None and e.high_cost not in kb.high_costs:
+        return bad(f"high_cost '{e.high_cost}' is not a [[high_cost]] entry of rules.toml")
+    if e.high_cost is not None and "year" not in kb.consequences[e.consequence].unit:
+        return bad(
+            f"high_cost applies to a year of a service for one person, but {e.consequence} "
+            f"counts {kb.consequences[e.consequence].unit!r}"
+        )
     if e.index != "none" and e.index not in kb.indices:
         return bad(f"index '{e.index}' is not in price_index.toml (or 'none')")
     try:
@@ -639,6 +667,7 @@ def _price(kb: Knowledge, e: PriceEntry, bad) -> Price | None:
         assumption=e.price_year_note,
         note=e.note or e.derivation,
         tax=e.tax if e.tax not in (None, "none") else None,
+        high_cost=e.high_cost,
     )
 
 

@@ -44,7 +44,19 @@ def rows(kb: Knowledge, kind: str) -> tuple[list[str], list[list[str]]]:
         ]
     if kind == "rules":
         return ["key", "shares", "description"], [
-            [r.key, _shares(r.shares), r.description] for r in kb.rules.values()
+            *([r.key, _shares(r.shares), r.description] for r in kb.rules.values()),
+            *(
+                [
+                    ld.key,
+                    "by weeks on support: " + ", ".join(b.rule for b in ld.bands),
+                    ld.description,
+                ]
+                for ld in kb.ladders.values()
+            ),
+            *(
+                [h.key, f"refund {h.payer} -> {h.refunder} above thresholds", h.description]
+                for h in kb.high_costs.values()
+            ),
         ]
     if kind == "groups":
         return ["key", "profiles", "label"], [
@@ -111,10 +123,16 @@ def detail(kb: Knowledge, key: str) -> list[tuple[str, str]]:
                 (
                     "  split",
                     f"{p.split}: {_shares(kb.rules[p.split].shares)}"
+                    if p.split in kb.rules
+                    else f"{p.split}: {kb.ladders[p.split].description}"
                     if p.split
                     else "not verified: a case must name a rule",
                 )
             )
+            if p.high_cost:
+                out.append(
+                    ("  high cost", f"{p.high_cost}: {kb.high_costs[p.high_cost].description}")
+                )
             out.append(("  figures", ", ".join(p.figures)))
             out.append(("  sources", " ; ".join(p.sources)))
             if p.assumption:
@@ -129,7 +147,8 @@ def detail(kb: Knowledge, key: str) -> list[tuple[str, str]]:
                     flag = " (illustrative)" if prof.illustrative else ""
                     values = ", ".join(f"{v:g}" for v in prof.values)
                     out.append((f"profile in {g.key}{flag}", values))
-    for table in (kb.rules, kb.target_groups, kb.effects, kb.presets, kb.index_entries):
+    tables = (kb.rules, kb.ladders, kb.high_costs, kb.target_groups, kb.effects, kb.presets)
+    for table in (*tables, kb.index_entries):
         if key in table:
             out += [
                 (k, _text(v)) for k, v in table[key].model_dump().items() if v not in ("", None)
@@ -160,6 +179,8 @@ def search(kb: Knowledge, word: str) -> list[list[str]]:
     tables: list[tuple[str, dict[str, Any]]] = [
         ("consequence", kb.consequences),
         ("rule", kb.rules),
+        ("ladder", kb.ladders),
+        ("high-cost refund", kb.high_costs),
         ("group", kb.target_groups),
         ("effect", kb.effects),
         ("preset", kb.presets),

@@ -13,7 +13,9 @@ __all__ = [
     "ConsequenceEntry",
     "EffectEntry",
     "EvidenceLevelEntry",
+    "HighCostEntry",
     "IndexEntry",
+    "LadderEntry",
     "Manifest",
     "PresetEntry",
     "PriceEntry",
@@ -79,6 +81,9 @@ class PriceEntry(_Entry):
     # purse gets that tax back on every krone paid), or "none" with tax_note saying why.
     tax: StrictStr | None = None
     tax_note: StrictStr = ""
+    # The key of a [[high_cost]] entry of rules.toml: the state's refund of an expensive case
+    # (SEL § 176) applies to this price, a year of a service for one person.
+    high_cost: StrictStr | None = None
     note: StrictStr = ""
 
 
@@ -116,6 +121,51 @@ class TaxEntry(_Entry):
     figures: dict[Actor, StrictStr] = Field(min_length=1)
     derivation: StrictStr = Field(min_length=1)
     valid_from: Year
+    confidence: Confidence
+
+
+class LadderBand(_Entry):
+    from_week: Annotated[StrictInt, Field(ge=1)]
+    rule: Key
+
+
+class LadderEntry(_Entry):
+    """A split that changes with the citizen's time on public support (refusionstrappen).
+
+    Each band names the [[rule]] that splits a unit from week ``from_week`` of the citizen's
+    total time on support on; a case line says how many weeks the citizen had on support
+    before the year of success (``prior_weeks``, default ``default_prior_weeks``).
+    """
+
+    key: Key
+    description: StrictStr
+    bands: list[LadderBand] = Field(min_length=2)
+    default_prior_weeks: Annotated[StrictInt, Field(ge=0)]
+    default_prior_weeks_note: StrictStr = Field(min_length=1)
+    source: StrictStr = Field(min_length=1)
+    confidence: Confidence
+
+
+class HighCostTier(_Entry):
+    above_figure: StrictStr
+    rate: Annotated[Number, Field(gt=0, le=1)]
+
+
+class HighCostEntry(_Entry):
+    """A refund of the part of one person's yearly cost above thresholds (SEL § 176).
+
+    ``refunder`` pays ``rate`` of the part of ``payer``'s yearly cost of one person that lies
+    between a tier's threshold and the next one's (the figures give the thresholds); the
+    thresholds move to a case's price year by ``index``.
+    """
+
+    key: Key
+    description: StrictStr
+    payer: Actor
+    refunder: Actor
+    tiers: list[HighCostTier] = Field(min_length=1)
+    index: StrictStr = "pl_generel_stat"
+    source: StrictStr = Field(min_length=1)
     confidence: Confidence
 
 

@@ -69,6 +69,8 @@ NOTE = "note"
 CORRELATION_CORNER = "spearman"
 
 _QUANTITY = "a number, or a distribution such as pert(min=1, mode=2, max=4) (see below)"
+#: An actor with the Danish definite article, for the help texts.
+_DEFINITE_DA = {"kommune": "kommunen", "region": "regionen", "stat": "staten"}
 
 
 @dataclass(frozen=True)
@@ -87,7 +89,7 @@ class Field:
     help : str
         What the field means, for the Help sheet and the help column.
     help_da : str
-        The same in Danish, for the Help sheet (empty where no translation is written yet).
+        The same in Danish, for the Help sheet and the help column of a Danish template.
     required : bool
         The case needs it: an empty cell is an error.
     choices : tuple of str
@@ -136,27 +138,50 @@ class Field:
 
 
 CASE_FIELDS: tuple[Field, ...] = (
-    Field("name", "text", "the case's name, shown on every result", required=True),
-    Field("description", "text", "what the intervention is"),
+    Field(
+        "name",
+        "text",
+        "the case's name, shown on every result",
+        required=True,
+        help_da="casens navn, som vises på hvert resultat",
+    ),
+    Field("description", "text", "what the intervention is", help_da="hvad indsatsen er"),
     Field(
         "target_group",
         "word",
         "målgruppe: a target group of the knowledge base (see below); its profiles fill in "
         "consequence lines that give only a key",
+        help_da="målgruppe: en målgruppe i vidensdatabasen (se nedenfor); dens "
+        "konsekvensestimater udfylder de konsekvenslinjer, der kun angiver en nøgle",
     ),
-    Field("price_year", "whole", "the price year of every amount (1990-2100)", required=True),
-    Field("currency", "enum", "the currency of every amount", choices=("DKK",)),
+    Field(
+        "price_year",
+        "whole",
+        "the price year of every amount (1990-2100)",
+        required=True,
+        help_da="prisår: det år, alle beløb er i priser fra (1990-2100)",
+    ),
+    Field(
+        "currency",
+        "enum",
+        "the currency of every amount",
+        choices=("DKK",),
+        help_da="valutaen for alle beløb",
+    ),
     Field(
         "horizon",
         "whole",
         "years simulated (1-50); year 1 is the first year of the intervention",
         required=True,
+        help_da="tidshorisont: antal år, der beregnes (1-50); år 1 er indsatsens første år",
     ),
     Field(
         "discount_rate",
         "rate",
         "a year, in [0, 1]; fm2021 is the Finance Ministry's schedule (3.5 % for years 1-35, "
         "2.5 % after). Empty: 0, undiscounted like SØM",
+        help_da="diskonteringsrente pr. år, i [0, 1]; fm2021 er Finansministeriets forløb "
+        "(3,5 % i år 1-35, 2,5 % derefter). Tom: 0, udiskonteret som i SØM",
     ),
     Field(
         "lang",
@@ -174,12 +199,16 @@ INTAKE_FIELDS: tuple[Field, ...] = (
         "course_years",
         "whole",
         "forløbslængde: those who start in year s complete in year s + course_years - 1. Empty: 1",
+        help_da="forløbslængde: de, der starter i år s, gennemfører i år s + course_years - 1. "
+        "Tom: 1",
     ),
     Field(
         "dropout",
         "quantity",
         "share of starters who do not complete, in [0, 1]; they still cost what a participant "
         "costs. Empty: 0",
+        help_da="frafald: andelen af de startende, der ikke gennemfører, i [0, 1]; de koster "
+        "stadig, hvad en deltager koster. Tom: 0",
     ),
 )
 
@@ -188,6 +217,8 @@ PARTICIPANT_COLUMNS: tuple[Field, ...] = (
         "start_year",
         "whole",
         "the year they start: 1, 2, 3 ... in order, one row per year (empty: the next year)",
+        help_da="det år, de starter: 1, 2, 3 ... i rækkefølge, én række pr. år (tom: året efter "
+        "rækken ovenfor)",
     ),
     Field(
         "participants",
@@ -195,8 +226,11 @@ PARTICIPANT_COLUMNS: tuple[Field, ...] = (
         "deltagere: the number who start that year (>= 0)",
         required=True,
         width=36,
+        help_da="deltagere: antallet, der starter det år (>= 0)",
     ),
-    Field(NOTE, "note", "your own notes; not read", width=40),
+    Field(
+        NOTE, "note", "your own notes; not read", width=40, help_da="dine egne noter; læses ikke"
+    ),
 )
 
 SUCCESS_FIELDS: tuple[Field, ...] = (
@@ -205,18 +239,29 @@ SUCCESS_FIELDS: tuple[Field, ...] = (
         "quantity",
         "succesrate: share of completers who reach the goal, net of deadweight, in [0, 1]. "
         "Give rate, or gross_rate and deadweight",
+        help_da="succesrate: andelen af dem, der gennemfører, som når målet, fratrukket dødvægt, "
+        "i [0, 1]. Angiv rate, eller gross_rate og deadweight",
     ),
-    Field("gross_rate", "quantity", "the rate before deadweight, in [0, 1]"),
+    Field(
+        "gross_rate",
+        "quantity",
+        "the rate before deadweight, in [0, 1]",
+        help_da="succesraten før fradrag af dødvægt, i [0, 1]",
+    ),
     Field(
         "deadweight",
         "quantity",
         "dødvægt: the share who would reach the goal anyway, in [0, 1]; the rate is then "
+        "max(gross_rate - deadweight, 0)",
+        help_da="dødvægt: andelen, der ville nå målet alligevel, i [0, 1]; succesraten er da "
         "max(gross_rate - deadweight, 0)",
     ),
     Field(
         "persistence",
         "quantity",
         "annual share of successes still successful a year later, in [0, 1]. Empty: 1 (SØM)",
+        help_da="fastholdelse: den andel af succeserne, der stadig er en succes et år senere, "
+        "i [0, 1]. Tom: 1 (som i SØM)",
     ),
     Field(
         "transfer",
@@ -262,7 +307,7 @@ SUCCESS_FIELDS: tuple[Field, ...] = (
         "effect_estimate and effect_se or effect_ci95; or list studies to pool on the Studies "
         "sheet",
         path=("effect", "study"),
-        help_da="i stedet for rate: en effektundersøgelse i vidensbasen, hvis effektstørrelse "
+        help_da="i stedet for rate: en effektundersøgelse i vidensdatabasen, hvis effektstørrelse "
         "giver raten (med effect_baseline og effect_outcome); eller angiv effect_measure, "
         "effect_estimate og effect_se eller effect_ci95; eller list undersøgelser til en "
         "metaanalyse på arket Studies",
@@ -351,8 +396,13 @@ SUCCESS_FIELDS: tuple[Field, ...] = (
         path=("effect", "note"),
         help_da="en note, der gemmes med effekten",
     ),
-    Field("source", "text", "where the rate comes from"),
-    Field("illustrative", "bool", "TRUE if no public source backs the rate"),
+    Field("source", "text", "where the rate comes from", help_da="hvor succesraten kommer fra"),
+    Field(
+        "illustrative",
+        "bool",
+        "TRUE if no public source backs the rate",
+        help_da="TRUE, hvis ingen offentlig kilde står bag succesraten",
+    ),
 )
 
 #: The studies of a pooled effect (``[success] effect = { pool = [...] }``), one row each.
@@ -363,7 +413,7 @@ STUDY_COLUMNS: tuple[Field, ...] = (
         "an effect study of the knowledge base (som-mc knowledge list effects); a row with a "
         "key gives nothing else. Or leave it empty and give the study's numbers",
         width=36,
-        help_da="en effektundersøgelse i vidensbasen (som-mc knowledge list effects); en række "
+        help_da="en effektundersøgelse i vidensdatabasen (som-mc knowledge list effects); en række "
         "med en nøgle angiver intet andet. Eller lad den stå tom og angiv undersøgelsens tal",
     ),
     Field("label", "text", "the study's name", width=24, help_da="undersøgelsens navn"),
@@ -406,7 +456,14 @@ STUDY_COLUMNS: tuple[Field, ...] = (
 )
 
 COST_COLUMNS: tuple[Field, ...] = (
-    Field("label", "text", "e.g. CTI team; names the input cost.<label>.amount", True, width=28),
+    Field(
+        "label",
+        "text",
+        "e.g. CTI team; names the input cost.<label>.amount",
+        True,
+        width=28,
+        help_da="fx CTI-team; navngiver input cost.<label>.amount",
+    ),
     Field(
         "type",
         "enum",
@@ -416,6 +473,9 @@ COST_COLUMNS: tuple[Field, ...] = (
         True,
         COST_TYPES,
         width=22,
+        help_da="startup: opstart, én gang (år 1, medmindre years siger andet); operating: drift, "
+        "hvert år nogen er i et forløb; per_participant: pr. deltager, der starter, i startåret; "
+        "per_participant_year: pr. deltager for hvert år af forløbet",
     ),
     Field(
         "amount",
@@ -423,12 +483,36 @@ COST_COLUMNS: tuple[Field, ...] = (
         "DKK in the price year; negative for a saving (the business-as-usual alternative)",
         True,
         width=36,
+        help_da="kr. i prisåret; negativ for en besparelse (basisalternativet)",
     ),
-    Field("actor", "enum", "who pays. Empty: kommune", choices=ACTORS, width=12),
-    Field("years", "years", "limit the line to these years of the horizon. Empty: all", width=12),
-    Field("source", "text", "where the number comes from", width=40),
-    Field("illustrative", "bool", "TRUE if no public source backs the number", width=12),
-    Field(NOTE, "note", "your own notes; not read", width=30),
+    Field(
+        "actor",
+        "enum",
+        "who pays. Empty: kommune",
+        choices=ACTORS,
+        width=12,
+        help_da="aktøren, der betaler (kommune, region eller stat). Tom: kommune",
+    ),
+    Field(
+        "years",
+        "years",
+        "limit the line to these years of the horizon. Empty: all",
+        width=12,
+        help_da="begræns linjen til disse år af tidshorisonten. Tom: alle",
+    ),
+    Field(
+        "source", "text", "where the number comes from", width=40, help_da="hvor tallet kommer fra"
+    ),
+    Field(
+        "illustrative",
+        "bool",
+        "TRUE if no public source backs the number",
+        width=12,
+        help_da="TRUE, hvis ingen offentlig kilde står bag tallet",
+    ),
+    Field(
+        NOTE, "note", "your own notes; not read", width=30, help_da="dine egne noter; læses ikke"
+    ),
 )
 
 #: ``[[resource]]`` lines: the cost built from the resources used (docs/cases.md).
@@ -556,18 +640,42 @@ CONSEQUENCE_COLUMNS: tuple[Field, ...] = (
         "a price are needed",
         True,
         width=30,
+        help_da="en konsekvens i vidensdatabasen (se nedenfor), som udfylder hver anden kolonne, "
+        "der står tom; eller din egen nøgle (a-z, 0-9, _), og så skal unit, area, kind, et "
+        "konsekvensestimat og en enhedspris angives",
     ),
-    Field("label", "text", "a readable name", width=24),
-    Field("unit", "text", "the unit of the profile: days, weeks, person-years, ...", width=12),
-    Field("area", "enum", "SØM's area", choices=tuple(AREAS), width=13),
+    Field("label", "text", "a readable name", width=24, help_da="et læsbart navn"),
+    Field(
+        "unit",
+        "text",
+        "the unit of the profile: days, weeks, person-years, ...",
+        width=12,
+        help_da="konsekvensestimatets enhed: døgn, uger, helårspersoner, ...",
+    ),
+    Field(
+        "area",
+        "enum",
+        "SØM's area",
+        choices=tuple(AREAS),
+        width=13,
+        help_da="SØM's område (se nedenfor)",
+    ),
     Field(
         "kind",
         "enum",
         "expenditure: more units cost the public purse; revenue: more units earn it",
         choices=CONSEQUENCE_KINDS,
         width=13,
+        help_da="expenditure: flere enheder koster det offentlige; revenue: flere enheder giver "
+        "det offentlige en indtægt (fx indkomstskat)",
     ),
-    Field("scale", "quantity", "multiplies the whole profile (an uncertain effect size)", width=24),
+    Field(
+        "scale",
+        "quantity",
+        "multiplies the whole profile (an uncertain effect size)",
+        width=24,
+        help_da="ganger hele konsekvensestimatet (en usikker effektstørrelse)",
+    ),
     Field(
         "members",
         "quantity",
@@ -596,8 +704,16 @@ CONSEQUENCE_COLUMNS: tuple[Field, ...] = (
         "quantity",
         "the whole public cost of one unit, divided between the actors by split",
         width=28,
+        help_da="enhedspris: hele den offentlige udgift til én enhed, fordelt mellem aktørerne "
+        "efter split",
     ),
-    Field("split", "split", "the actors' shares of unit_price", width=26),
+    Field(
+        "split",
+        "split",
+        "the actors' shares of unit_price",
+        width=26,
+        help_da="aktørernes andele af unit_price (en refusionsregel eller andele)",
+    ),
     Field(
         "cap",
         "per_actor",
@@ -614,7 +730,8 @@ CONSEQUENCE_COLUMNS: tuple[Field, ...] = (
         "catalogued transfer takes its rates from the knowledge base; none: the price is net",
         width=22,
         help_da="indkomstskat det offentlige får tilbage af hver krone af en skattepligtig "
-        "overførsel; en overførsel i kataloget får satserne fra vidensbasen; none: prisen er netto",
+        "overførsel; en overførsel i kataloget får satserne fra vidensdatabasen; none: prisen "
+        "er netto",
     ),
     *(
         Field(
@@ -624,6 +741,8 @@ CONSEQUENCE_COLUMNS: tuple[Field, ...] = (
             "(instead of unit_price and split)",
             path=("price", actor),
             width=18,
+            help_da=f"enhedspris: prisen på én enhed for {_DEFINITE_DA.get(actor, actor)}, "
+            "efter refusioner mellem aktørerne (i stedet for unit_price og split)",
         )
         for actor in ACTORS
     ),
@@ -632,16 +751,29 @@ CONSEQUENCE_COLUMNS: tuple[Field, ...] = (
         "word",
         "one of several knowledge-base prices (som-mc knowledge show KEY lists them)",
         width=16,
+        help_da="én af flere priser i vidensdatabasen (som-mc knowledge show KEY viser dem)",
     ),
     Field(
         "price_preset",
         "word",
         "another uncertainty preset for the knowledge-base price, e.g. price_low",
         width=14,
+        help_da="en anden forudindstillet usikkerhed (preset) for vidensdatabasens pris, fx "
+        "price_low",
     ),
-    Field("source", "text", "where the numbers come from", width=36),
-    Field("illustrative", "bool", "TRUE if no public source backs the numbers", width=12),
-    Field(NOTE, "note", "your own notes; not read", width=30),
+    Field(
+        "source", "text", "where the numbers come from", width=36, help_da="hvor tallene kommer fra"
+    ),
+    Field(
+        "illustrative",
+        "bool",
+        "TRUE if no public source backs the numbers",
+        width=12,
+        help_da="TRUE, hvis ingen offentlig kilde står bag tallene",
+    ),
+    Field(
+        NOTE, "note", "your own notes; not read", width=30, help_da="dine egne noter; læses ikke"
+    ),
 )
 
 

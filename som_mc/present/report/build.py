@@ -15,12 +15,13 @@ import xarray as xr
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from som_mc.analysis.sensitivity import sobol, switching_values, tornado, value_of_information
-from som_mc.conventions import ACTOR, ACTORS, ACTORS_AND_TOTAL, INPUT, SUBGROUP, TOTAL, YEAR
+from som_mc.conventions import ACTOR, ACTORS, ACTORS_AND_TOTAL, INPUT, SUBGROUP, TOTAL
 from som_mc.errors import InputError
 from som_mc.inputs.case.load import Case, load_case
 from som_mc.io import ResultExistsError, atomic_write
 from som_mc.pipeline.engine import deterministic, run
 from som_mc.pipeline.results import summarize
+from som_mc.present.consequence_table import consequence_rows
 from som_mc.present.labels import (
     area_name,
     consequence_names,
@@ -196,22 +197,20 @@ def _context(data: ReportData, lang: str) -> dict[str, Any]:
         + [num(net_total.sel(year=y)), num(cum_total.sel(year=y))]
         for y in det.year.values
     ]
-    gains = det.gain_by_consequence.sum(YEAR)
     given = det["consequence_label"].values if "consequence_label" in det.coords else None
-    keys = det.consequence.values
+    keys = [str(c) for c in det.consequence.values]
     names = dict(zip(keys, consequence_names(keys, given, lang), strict=True))
-    cons_rows = [
-        [names[c], area_name(str(det.area.sel(consequence=c).item()), lang)]
-        + [num(gains.sel(consequence=c, actor=a)) for a in ACTORS]
-        + [num(gains.sel(consequence=c).sum())]
-        for c in det.consequence.values
-    ]
-    costs = det.cost.sum(YEAR)
-    cons_rows.append(
-        [t["cost_line"], ""]
-        + [num(0.0 - float(costs.sel(actor=a))) for a in ACTORS]
-        + [num(0.0 - float(costs.sum()))]
-    )
+    # The console's rows (present/consequence_table.py): a taxed transfer's gain before tax
+    # and its income-tax line beneath its gain (docs/model.md §3).
+    cons_rows = []
+    for row in consequence_rows(det):
+        if row.part == "gain":
+            area = area_name(str(det.area.sel(consequence=row.consequence).item()), lang)
+            first = [names[row.consequence], area]
+        else:
+            first = [t[f"{row.part}_line"], ""]  # gross_line, tax_line, cost_line
+        cells = first + [num(v) for v in row.by_actor] + [num(row.total)]
+        cons_rows.append({"part": row.part, "cells": cells})
     summary_rows = []
     for a in actors:
         s = summ.sel(actor=a)

@@ -38,6 +38,12 @@ TEXTS: dict[str, dict[str, str]] = {
         "consequence": "Consequence",
         "area": "Area",
         "cost_line": "Cost of the intervention",
+        "gross_line": "Before tax",
+        "tax_line": "Income tax",
+        "tax_note": "A benefit is priced before tax, but the citizen pays income tax on it, so "
+        "the public purse gets part of it back: a taxed transfer's gain is its gain before tax "
+        "plus the income-tax line beneath it, which is negative where fewer benefits are paid "
+        "(less tax comes back) and positive where more are paid.",
         "break_even": "Break-even year (undiscounted: the first year from which the cumulative "
         "result stays non-negative)",
         "never": "never",
@@ -177,6 +183,13 @@ TEXTS: dict[str, dict[str, str]] = {
         "consequence": "Konsekvens",
         "area": "Område",
         "cost_line": "Indsatsens omkostninger",
+        "gross_line": "Før skat",
+        "tax_line": "Indkomstskat",
+        "tax_note": "En ydelse er prissat før skat, men borgeren betaler indkomstskat af den, så "
+        "det offentlige får en del af den tilbage: gevinsten af en skattepligtig overførsel er "
+        "gevinsten før skat plus linjen med indkomstskat under den, som er negativ, hvor der "
+        "udbetales færre ydelser (mindre skat kommer tilbage), og positiv, hvor der udbetales "
+        "flere.",
         "break_even": "Tilbagebetalingsår (udiskonteret: det første år, hvorfra det akkumulerede "
         "resultat forbliver ikke-negativt)",
         "never": "aldrig",

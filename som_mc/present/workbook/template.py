@@ -43,6 +43,7 @@ from som_mc.inputs.workbook.case_layout import (
 )
 from som_mc.inputs.workbook.cells import put
 from som_mc.inputs.workbook.quantity_text import format_quantity, format_split, format_value
+from som_mc.present.locale import LANGUAGES
 from som_mc.present.workbook.book import (
     BOLD,
     INPUT_FILL,
@@ -53,7 +54,7 @@ from som_mc.present.workbook.book import (
     style_header,
     widths,
 )
-from som_mc.present.workbook.help_sheet import write_help
+from som_mc.present.workbook.help_sheet import help_text, write_help
 
 __all__ = ["BLANK_CASE", "write_template"]
 
@@ -116,6 +117,21 @@ _BLANK_NOTES: dict[str, tuple[str, ...]] = {
         "written out in full; its profile is on the Profiles sheet",
     ),
 }
+_BLANK_NOTES_DA: dict[str, tuple[str, ...]] = {
+    COSTS: ("en eksempellinje: overskriv den, og tilføj en række pr. omkostning",),
+    CONSEQUENCES: (
+        "kun nøglen: vidensdatabasen udfylder resten (se nøglerne på arket Help)",
+        "skrevet helt ud; dens konsekvensestimat står på arket Profiles",
+    ),
+}
+#: The words of a drop-down's error and of the Profiles sheet's key, in English and Danish.
+_DROP_DOWN = ("{name} is one of: {listed} (or empty)", "{name} er en af: {listed} (eller tom)")
+_PROFILES_KEY = (
+    "A key of the Consequences sheet. Give a row only to write the profile yourself; a "
+    "knowledge-base line without a row here takes its target group's profile.",
+    "En nøgle fra arket Consequences. Angiv kun en række for selv at skrive "
+    "konsekvensestimatet; en linje fra vidensdatabasen uden en række her får sin målgruppes.",
+)
 _ROWS_VALIDATED = 500  # drop-downs reach this far down a table
 _LEFT = Alignment(horizontal="left")
 _FIELD_WIDTHS = (16, 44, 100)
@@ -126,6 +142,7 @@ def write_template(
     case: str | Path | dict | None = None,
     *,
     overwrite: bool = False,
+    lang: str | None = None,
 ) -> Path:
     """Write a workbook an analyst fills in instead of a TOML case file.
 
@@ -149,6 +166,10 @@ def write_template(
     overwrite : bool
         Replace an existing file; without it an existing file raises
         :class:`~som_mc.io.ResultExistsError`.
+    lang : {"en", "da"} or None
+        The language of the help column, the headers' comments, the drop-downs' messages and
+        the Help sheet; the names of sheets, fields and columns are the case file's in both.
+        None: the case's ``lang`` if it gives one, else English.
 
     Returns
     -------
@@ -171,12 +192,17 @@ def write_template(
     """
     path = check_xlsx_path(path)
     data, source = _raw_case(case)
+    if lang is None:
+        given = data.get("lang") if isinstance(data, dict) else None
+        lang = given if given in LANGUAGES else "en"
+    if lang not in LANGUAGES:
+        raise InputError("--lang", f"'{lang}' is not a language; allowed: {', '.join(LANGUAGES)}")
     try:
-        book = _workbook(data)
+        book = _workbook(data, lang)
     except InputError as err:
         raise err.in_file(source) from None
     if case is None:
-        for sheet, notes in _BLANK_NOTES.items():
+        for sheet, notes in (_BLANK_NOTES_DA if lang == "da" else _BLANK_NOTES).items():
             column = book[sheet].max_column  # the note column is the last
             for row, note in enumerate(notes, start=2):
                 put(book[sheet], row, column, note)
@@ -204,7 +230,7 @@ def _raw_case(case: str | Path | dict | None) -> tuple[dict, str]:
         ) from None
 
 
-def _workbook(data: dict) -> Workbook:
+def _workbook(data: dict, lang: str = "en") -> Workbook:
     if not isinstance(data, dict):
         raise InputError("", "a case is a table of fields")
     sections = {"intake", "success", "cost", "resource", "consequence", "correlation"}
@@ -212,25 +238,28 @@ def _workbook(data: dict) -> Workbook:
     book = Workbook()
     ws = book.active
     ws.title = CASE
-    _field_sheet(ws, CASE_FIELDS, data, "")
+    _field_sheet(ws, CASE_FIELDS, data, "", lang=lang)
     intake = _section(data, "intake")
-    _intake_sheet(book.create_sheet(INTAKE), intake)
+    _intake_sheet(book.create_sheet(INTAKE), intake, lang)
     success = _section(data, "success")
     # The studies of a pooled effect go on a sheet of their own, one row each.
-    _field_sheet(book.create_sheet(SUCCESS), SUCCESS_FIELDS, success, "success", {"effect": "pool"})
+    sheet = book.create_sheet(SUCCESS)
+    _field_sheet(sheet, SUCCESS_FIELDS, success, "success", {"effect": "pool"}, lang)
     effect = success.get("effect")
     pool = effect.get("pool", []) if isinstance(effect, dict) else []
-    _table_sheet(book.create_sheet(STUDIES), STUDY_COLUMNS, _studies(pool), "success.effect.pool")
+    studies = _studies(pool)
+    _table_sheet(book.create_sheet(STUDIES), STUDY_COLUMNS, studies, "success.effect.pool", lang)
     costs = _lines(data, "cost")
-    _table_sheet(book.create_sheet(COSTS), COST_COLUMNS, costs, "cost")
+    _table_sheet(book.create_sheet(COSTS), COST_COLUMNS, costs, "cost", lang)
     resources = _lines(data, "resource")
-    _table_sheet(book.create_sheet(RESOURCES), RESOURCE_COLUMNS, resources, "resource")
+    _table_sheet(book.create_sheet(RESOURCES), RESOURCE_COLUMNS, resources, "resource", lang)
     lines = _lines(data, "consequence")
-    _table_sheet(book.create_sheet(CONSEQUENCES), CONSEQUENCE_COLUMNS, lines, "consequence")
+    _table_sheet(book.create_sheet(CONSEQUENCES), CONSEQUENCE_COLUMNS, lines, "consequence", lang)
     horizon = data.get("horizon")
-    _profiles_sheet(book.create_sheet(PROFILES), lines, horizon if isinstance(horizon, int) else 10)
+    years = horizon if isinstance(horizon, int) else 10
+    _profiles_sheet(book.create_sheet(PROFILES), lines, years, lang)
     _correlation_sheet(book.create_sheet(CORRELATION), _lines(data, "correlation"))
-    write_help(book.create_sheet("Help"))
+    write_help(book.create_sheet("Help"), lang)
     return book
 
 
@@ -331,6 +360,7 @@ def _field_sheet(
     data: dict,
     where: str,
     elsewhere: dict[str, str] | None = None,
+    lang: str = "en",
 ) -> int:
     """Write a header and one row per field; returns the last row written.
 
@@ -362,34 +392,32 @@ def _field_sheet(
             path = ".".join(field.key_path)
             at = f"{where}.{path}" if where else path
             put(ws, row, 2, _cell_value(value, field, at))
-        help_cell = put(ws, row, 3, _help_text(field))
+        help_cell = put(ws, row, 3, help_text(field, lang))
         help_cell.alignment = WRAP
         if field.kind in ("enum", "bool"):
-            _drop_down(ws, field, f"B{row}")
+            _drop_down(ws, field, f"B{row}", lang)
     widths(ws, _FIELD_WIDTHS)
     fit_rows(ws)
     ws.freeze_panes = "A2"
     return 1 + len(fields)
 
 
-def _help_text(field: Field) -> str:
-    required = "Required. " if field.required else ""
-    return f"{required}{field.help[:1].upper()}{field.help[1:]}. Allowed: {field.allowed}."
-
-
-def _intake_sheet(ws: Worksheet, intake: dict) -> None:
+def _intake_sheet(ws: Worksheet, intake: dict, lang: str = "en") -> None:
     _known_keys(intake, {f.name for f in INTAKE_FIELDS} | {"participants"}, "intake")
     fields = {k: v for k, v in intake.items() if k != "participants"}
-    last = _field_sheet(ws, INTAKE_FIELDS, fields, "intake")
+    last = _field_sheet(ws, INTAKE_FIELDS, fields, "intake", lang=lang)
     participants = intake.get("participants", [])
     # One number means everyone starts in year 1: the same as a list of one.
     participants = participants if isinstance(participants, list) else [participants]
     rows = [{"start_year": i + 1, "participants": p} for i, p in enumerate(participants)]
-    _table(ws, PARTICIPANT_COLUMNS, rows, "intake.participants", header_row=last + 2, check=False)
+    where = "intake.participants"
+    _table(ws, PARTICIPANT_COLUMNS, rows, where, header_row=last + 2, check=False, lang=lang)
 
 
-def _table_sheet(ws: Worksheet, columns: tuple[Field, ...], lines: list[dict], where: str) -> None:
-    _table(ws, columns, lines, where, header_row=1)
+def _table_sheet(
+    ws: Worksheet, columns: tuple[Field, ...], lines: list[dict], where: str, lang: str = "en"
+) -> None:
+    _table(ws, columns, lines, where, header_row=1, lang=lang)
     widths(ws, [c.width for c in columns])
     ws.freeze_panes = "B2"
 
@@ -401,10 +429,11 @@ def _table(
     where: str,
     header_row: int,
     check: bool = True,
+    lang: str = "en",
 ) -> None:
     for column, field in enumerate(columns, start=1):
         cell = put(ws, header_row, column, field.name)
-        cell.comment = _comment(field)
+        cell.comment = _comment(field, lang)
     style_header(ws, header_row, len(columns))
     tops = {c.key_path[0] for c in columns if c.kind != "note"}
     if where == "consequence":
@@ -427,7 +456,7 @@ def _table(
     for column, field in enumerate(columns, start=1):
         letter = get_column_letter(column)
         if field.kind in ("enum", "bool"):
-            _drop_down(ws, field, f"{letter}{first}:{letter}{first + _ROWS_VALIDATED}")
+            _drop_down(ws, field, f"{letter}{first}:{letter}{first + _ROWS_VALIDATED}", lang)
 
 
 def _get_path(line: dict, path: tuple[str, ...], where: str) -> Any:
@@ -441,13 +470,13 @@ def _get_path(line: dict, path: tuple[str, ...], where: str) -> Any:
     return value
 
 
-def _comment(field: Field) -> Comment:
-    comment = Comment(_help_text(field), "som-mc")
+def _comment(field: Field, lang: str = "en") -> Comment:
+    comment = Comment(help_text(field, lang), "som-mc")
     comment.width, comment.height = 320, 140  # points; the default box cuts the text short
     return comment
 
 
-def _drop_down(ws: Worksheet, field: Field, cells: str) -> None:
+def _drop_down(ws: Worksheet, field: Field, cells: str, lang: str = "en") -> None:
     choices = field.choices if field.kind == "enum" else ("TRUE", "FALSE")
     listed = ", ".join(choices)
     validation = DataValidation(
@@ -456,24 +485,20 @@ def _drop_down(ws: Worksheet, field: Field, cells: str) -> None:
         allow_blank=True,
         showErrorMessage=True,
         errorTitle=f"{field.name}",
-        error=f"{field.name} is one of: {listed} (or empty)",
+        error=_DROP_DOWN[LANGUAGES.index(lang)].format(name=field.name, listed=listed),
     )
     ws.add_data_validation(validation)
     validation.add(cells)
 
 
-def _profiles_sheet(ws: Worksheet, lines: list[dict], horizon: int) -> None:
+def _profiles_sheet(ws: Worksheet, lines: list[dict], horizon: int, lang: str = "en") -> None:
     profiled = [(i, line) for i, line in enumerate(lines) if "profile" in line]
     for i, line in profiled:
         if not isinstance(line["profile"], list) or not line["profile"]:
             raise InputError(f"consequence[{i}].profile", "is not a list of quantities")
     longest = max([len(line["profile"]) for _, line in profiled], default=0)
     years = max(horizon, longest, 1)
-    put(ws, 1, 1, "key").comment = Comment(
-        "A key of the Consequences sheet. Give a row only to write the profile yourself; a "
-        "knowledge-base line without a row here takes its target group's profile.",
-        "som-mc",
-    )
+    put(ws, 1, 1, "key").comment = Comment(_PROFILES_KEY[LANGUAGES.index(lang)], "som-mc")
     for year in range(1, years + 1):
         put(ws, 1, 1 + year, year_header(year))
     put(ws, 1, years + 2, NOTE)
