@@ -46,7 +46,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 from numpy.typing import ArrayLike
-from scipy import optimize, special
+from scipy import special
 
 from som_mc.errors import InputError
 
@@ -759,6 +759,8 @@ class Gamma(Distribution):
                 f"{_show(hi_f / lo_f)}, it must be between {r_min:.6g} and {r_max:.6g}"
                 " (for a very narrow interval use normal)"
             )
+        from scipy import optimize  # imported when a fit needs it: 0.3 s at start-up
+
         log_k = optimize.brentq(excess, math.log(k_lo), math.log(k_hi), xtol=1e-14, rtol=1e-15)
         k = math.exp(log_k)
         return cls(k, lo_f / float(special.gammaincinv(k, 0.025)))
@@ -866,6 +868,8 @@ class Beta(Distribution):
         nu = m * (1.0 - m) / (s * s) - 1.0
         start = np.log([m * nu, (1.0 - m) * nu])
         with np.errstate(all="ignore"):
+            from scipy import optimize  # as above
+
             fit = optimize.least_squares(residual, start, method="lm", xtol=1e-15, ftol=1e-15)
             a, b = np.exp(fit.x)
             got = special.betaincinv(a, b, [0.025, 0.975])

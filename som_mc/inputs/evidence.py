@@ -51,7 +51,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 from numpy.typing import ArrayLike
-from scipy import integrate, special
+from scipy import special
 
 from som_mc.errors import InputError
 from som_mc.inputs.distributions import Distribution, finite_number
@@ -323,6 +323,10 @@ class EffectRate(Distribution):
         return self.rate_at(self._theta_at(special.ndtri(q)))
 
     def _moment(self, power: int) -> float:
+        # Imported here: scipy.integrate (with scipy.optimize) takes 0.35 s to import, and
+        # only an effect study's rate needs it.
+        from scipy import integrate
+
         # The rate is smooth in z except where clipping starts (theta = 0, and for a risk
         # ratio theta = -ln p0 where p1 reaches 1); quad is given those points as ends.
         sign = -1.0 if self.outcome == "adverse" else 1.0

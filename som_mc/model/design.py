@@ -12,15 +12,18 @@ never by chunk or thread, so any chunking of the draws gives the same numbers.
 from __future__ import annotations
 
 import copy
+from typing import TYPE_CHECKING
 
 import numpy as np
 from numba import njit
-from scipy.stats import qmc
 
 from som_mc.checks import block_bounds, power_of_two
 from som_mc.conventions import BLOCK_SIZE, DESIGNS
 from som_mc.errors import InputError
 from som_mc.inputs.distributions import Distribution
+
+if TYPE_CHECKING:
+    from scipy.stats import qmc
 
 __all__ = [
     "STREAM_COHORT",
@@ -94,6 +97,9 @@ class Design:
             # Scrambled Sobol' points are made block by block from the scrambled engine,
             # jumped to the block's first point: the same points as one long draw.
             rng = block_generator(seed, STREAM_SCRAMBLE, 0)
+            # Imported here: scipy.stats takes 0.6 s to import, and only Sobol' designs need it.
+            from scipy.stats import qmc
+
             self._sobol = qmc.Sobol(n_inputs, scramble=True, rng=rng)
 
     def block(self, b: int, out: np.ndarray | None = None) -> np.ndarray:

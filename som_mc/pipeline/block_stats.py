@@ -19,7 +19,7 @@ from numba import njit
 __all__ = ["BAD_FIELDS", "add_counts", "sketch_keys", "summarize_block", "year_counts"]
 
 
-@njit(nogil=True, cache=True)
+@njit(nogil=True, cache=True, inline="always")
 def _bucket(v, zero_threshold, log_m, inv_log_gamma):
     """The signed bucket index of one finite value (see :func:`sketch_keys`)."""
     a = abs(v)
@@ -90,7 +90,7 @@ def year_counts(years, horizon, counts):
 BAD_FIELDS = ("", "present_value", "gain_pv", "cost_pv", "net", "consequence_pv", "successes")
 
 
-@njit(nogil=True, cache=True)
+@njit(nogil=True, cache=True, inline="always")
 def _row(i, net, pv, gain_pv, cost_pv, cons_pv, successes, row):
     """Draw ``i``'s summary row: pv, gain_pv, cost_pv, net, cumulative, consequence_pv (each
     by actor with the total last, summed left to right) and successes, as
