@@ -10,6 +10,7 @@ memory than one of 10^4. Courses (:mod:`som_mc.pipeline.course`) and portfolios
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,7 @@ from som_mc.model.layout import build_layout
 from som_mc.model.outputs import allocate
 from som_mc.model.simulate import simulate_parts, tax_table, year_tables
 from som_mc.pipeline.executors import ProgressCallback, execute
+from som_mc.pipeline.lazy_inputs import lazy_inputs
 from som_mc.pipeline.plan import case_plan, check_mode
 from som_mc.pipeline.provenance import provenance
 from som_mc.pipeline.results import deterministic_dataset, results_dataset
@@ -92,7 +94,8 @@ def run(
     """
     case = load_case(case)
     draws, seed = check_run(draws, seed, mode)
-    plan = case_plan(case, draws, seed, mode, design)
+    # The inputs are not kept: the Dataset samples them again when read (lazy_inputs).
+    plan = dataclasses.replace(case_plan(case, draws, seed, mode, design), keep_inputs=False)
     reducer, how = execute(
         plan,
         summary_only=summary_only,
@@ -106,7 +109,8 @@ def run(
         return summary_dataset(
             reducer.summary, case, attrs, [c.key for c in case.model.consequence]
         )
-    return results_dataset(case, reducer.arrays, **attrs)
+    arrays = {**reducer.arrays, "inputs": lazy_inputs(plan.sampler, draws)}
+    return results_dataset(case, arrays, **attrs)
 
 
 def summary_dataset(summary: Any, cases: Any, attrs: dict, consequences: list[str]) -> xr.Dataset:

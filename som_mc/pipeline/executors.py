@@ -138,7 +138,8 @@ def execute(
     done = 0
     for b, out in _blocks_on_threads(plan, threads, reducer):
         reducer.add(b, out)
-        done += out["inputs"].shape[0]
+        lo, hi = plan.bounds(b)
+        done += hi - lo
         if progress is not None:
             progress(done, plan.draws)
     return reducer, {"threads": threads}

@@ -10,13 +10,14 @@ picklable (a dask worker receives it once) and gives :meth:`BlockPlan.compute` f
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from som_mc.checks import block_bounds
-from som_mc.conventions import MODES
+from som_mc.conventions import BLOCK_SIZE, MODES
 from som_mc.errors import InputError
 from som_mc.inputs.case import names
 from som_mc.inputs.case.inputs import InputSet
@@ -59,6 +60,11 @@ class Sampler:
         """The sampler of ``inputs`` for a run of ``draws`` draws."""
         dists = inputs.uncertain_dists
         return cls(Design(design, draws, len(dists), seed), pack_inputs(dists, inputs.correlation))
+
+    @property
+    def width(self) -> int:
+        """The number of uncertain inputs (columns of a block)."""
+        return len(self.packed.codes)
 
     def block(self, b: int, out: np.ndarray | None = None) -> np.ndarray:
         """The input values of block ``b``: rows are draws, columns the uncertain inputs
@@ -130,9 +136,13 @@ class CasePlan(BlockPlan):
 
     layouts: tuple[Layout, ...] = ()
     subgroups: tuple[str, ...] = ()
+    #: Return the sampled inputs with the outputs. False: each block's inputs live in a
+    #: buffer of its thread only, and the Dataset samples them again when they are read
+    #: (:mod:`som_mc.pipeline.lazy_inputs`), so a run never holds draws x inputs.
+    keep_inputs: bool = True
 
     def compute(self, b: int, out: dict[str, np.ndarray] | None = None) -> dict[str, np.ndarray]:
-        """The kernel's outputs for block ``b`` and the sampled inputs.
+        """The kernel's outputs for block ``b`` and (with ``keep_inputs``) the sampled inputs.
 
         With subgroups the outputs are the sums over subgroups, plus ``net_by_subgroup``,
         ``present_value_by_subgroup`` and ``successes_by_subgroup`` with a subgroup axis after
@@ -140,7 +150,8 @@ class CasePlan(BlockPlan):
         """
         lo, hi = self.bounds(b)
         out = self.empty(hi - lo) if out is None else out
-        x = self.sampler.block(b, out["inputs"])
+        buffer = out["inputs"] if self.keep_inputs else _scratch(hi - lo, self.sampler.width)
+        x = self.sampler.block(b, buffer)
         _, parts = simulate_parts(self.layouts, x, self.cohort, self.cohort_rng(b), out)
         if self.subgroups:
             for name in ("net", "present_value", "successes"):
@@ -149,7 +160,8 @@ class CasePlan(BlockPlan):
 
     def empty(self, rows: int) -> dict[str, np.ndarray]:
         out = allocate(rows, self.layouts[0])
-        out["inputs"] = np.empty((rows, len(self.sampler.packed.codes)))
+        if self.keep_inputs:
+            out["inputs"] = np.empty((rows, self.sampler.width))
         if self.subgroups:
             G = len(self.subgroups)
             for name in ("net", "present_value", "successes"):
@@ -162,6 +174,19 @@ class CasePlan(BlockPlan):
 
         layout = self.layouts[0]
         return RunSummary(layout.horizon, layout.profile_q.shape[0])
+
+
+#: Each thread's buffer for the inputs of the block it computes (CasePlan.keep_inputs False).
+_THREAD = threading.local()
+
+
+def _scratch(rows: int, width: int) -> np.ndarray:
+    """This thread's buffer of ``rows`` x ``width`` (made once per thread and width)."""
+    buffer = getattr(_THREAD, "inputs", None)
+    if buffer is None or buffer.shape[1] != width or buffer.shape[0] < rows:
+        buffer = np.empty((max(rows, BLOCK_SIZE), width))
+        _THREAD.inputs = buffer
+    return buffer[:rows]
 
 
 def case_plan(case: Case, draws: int, seed: int, mode: str, design: str) -> CasePlan:

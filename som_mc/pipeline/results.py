@@ -92,7 +92,8 @@ def results_dataset(case: Case, out: Mapping[str, np.ndarray], **attrs: object) 
     case : Case
     out : mapping of str to ndarray
         The outputs of :data:`~som_mc.conventions.OUTPUTS` by name, with the draw first, and
-        ``inputs`` (draws, uncertain inputs). A case with subgroups also brings
+        ``inputs`` (draws, uncertain inputs; an array, or the variable of
+        :func:`som_mc.pipeline.lazy_inputs.lazy_inputs`). A case with subgroups also brings
         ``net_by_subgroup``, ``present_value_by_subgroup`` and ``successes_by_subgroup``
         (subgroup after the draw); they add up to ``net``, ``present_value`` and ``successes``.
     **attrs
@@ -107,10 +108,11 @@ def results_dataset(case: Case, out: Mapping[str, np.ndarray], **attrs: object) 
         _roi(out),
         {"long_name": "return on investment, (PV gain - PV cost) / PV cost", "units": "1"},
     )
+    inputs = out["inputs"]  # an array, or a variable that samples them when read
     data["inputs"] = (
-        (DRAW, INPUT),
-        out["inputs"],
-        {"long_name": "sampled value of each uncertain input"},
+        inputs
+        if isinstance(inputs, xr.Variable)
+        else ((DRAW, INPUT), inputs, {"long_name": "sampled value of each uncertain input"})
     )
     ds = xr.Dataset(
         data,
