@@ -36,6 +36,12 @@ def cannabis() -> ReportData:
     return _report_data("cannabis_youth")
 
 
+@pytest.fixture(scope="module")
+def rendered(cannabis) -> dict[str, str]:
+    """The cannabis example's report in each language, rendered once for the module."""
+    return {lang: render_report(cannabis, lang) for lang in ("da", "en")}
+
+
 class _Rows(HTMLParser):
     """The rows (class and cells) of the table that follows the heading with ``title``."""
 
@@ -101,7 +107,9 @@ def _taxed(det) -> list[str]:
 
 
 @pytest.mark.parametrize("lang", ["da", "en"])
-def test_a_taxed_line_shows_its_gross_and_its_tax_beneath_its_gain(cannabis, lang) -> None:
+def test_a_taxed_line_shows_its_gross_and_its_tax_beneath_its_gain(
+    cannabis, rendered, lang
+) -> None:
     """Each taxed consequence's gain row is followed by its gain before tax and its tax line,
     each cell the Dataset's ``gain_gross_by_consequence`` / ``tax_by_consequence`` summed over
     the years, written in the language's number format; the gain is their sum (the identity
@@ -110,7 +118,7 @@ def test_a_taxed_line_shows_its_gross_and_its_tax_beneath_its_gain(cannabis, lan
     det = cannabis.det
     taxed = _taxed(det)
     assert taxed == ["uddannelseshjaelp_weeks", "su_months"]  # the example's two transfers
-    rows = _consequence_rows(render_report(cannabis, lang), lang)
+    rows = _consequence_rows(rendered[lang], lang)
     pairs = zip(det.consequence.values, det["consequence_label"].values, strict=True)
     names = [consequence_name(str(k), str(g), lang) for k, g in pairs]
     first = [cells[0] for _, cells in rows]
@@ -141,7 +149,7 @@ def test_a_taxed_line_shows_its_gross_and_its_tax_beneath_its_gain(cannabis, lan
     assert rows[-1][0] == "part-cost"
 
 
-def test_danish_report_writes_danish_numbers_and_words(cannabis, tmp_path: Path) -> None:
+def test_danish_report_writes_danish_numbers_and_words(cannabis, rendered, tmp_path: Path) -> None:
     """The Danish report file: the benefit's tax line for the kommune written 540.000 with a
     minus sign, no English tax words; the explanation of the tax is there in Danish; the
     English report has the English words and 540,000."""
@@ -152,12 +160,12 @@ def test_danish_report_writes_danish_numbers_and_words(cannabis, tmp_path: Path)
     assert f"<td>{_written(tax, 'da')}</td>" in html and "−540.000" in html
     assert "Indkomstskat" in html and 'id="tax-note"' in html and "indkomstskat af den" in html
     assert "Income tax" not in html and "Before tax" not in html
-    english = render_report(cannabis, "en")
+    english = rendered["en"]
     assert "−540,000" in english and "Income tax" in english and "Indkomstskat" not in english
 
 
 @pytest.mark.parametrize("lang", ["da", "en"])
-def test_report_and_console_show_the_same_tax_rows(cannabis, lang) -> None:
+def test_report_and_console_show_the_same_tax_rows(cannabis, rendered, lang) -> None:
     """The console's table by consequence and the report's have the same gross and tax rows
     (both read present/consequence_table.py): every number of the report's tax rows is in the
     console's output, in the same format."""
@@ -170,7 +178,7 @@ def test_report_and_console_show_the_same_tax_rows(cannabis, lang) -> None:
         cells = [c.strip() for c in line.split("│")[1:-1]]
         if cells and cells[0].lower() in words:
             on_screen.append([cells[0].lower(), *cells[2:]])
-    rows = _consequence_rows(render_report(cannabis, lang), lang)
+    rows = _consequence_rows(rendered[lang], lang)
     in_report = [
         [cells[0].lower(), *cells[2:]] for part, cells in rows if part in ("part-gross", "part-tax")
     ]
