@@ -195,3 +195,30 @@ def test_an_untaxed_case_has_no_tax_rows_or_note() -> None:
         rows = _consequence_rows(html, lang)
         assert rows and {part for part, _ in rows} == {"part-gain", "part-cost"}
         assert 'id="tax-note"' not in html
+
+
+@pytest.mark.parametrize("lang", ["da", "en"])
+def test_results_workbook_shows_the_gross_and_tax_rows(cannabis, lang, tmp_path: Path) -> None:
+    """The results workbook's table by consequence follows a taxed transfer's rows with its
+    gain before tax and its tax line, by actor and year, each cell the Dataset's value; an
+    untaxed line has no such rows."""
+    from openpyxl import load_workbook
+
+    from som_mc.present.workbook.results import write_results_xlsx
+
+    path = write_results_xlsx(tmp_path / "r.xlsx", deterministic=cannabis.det, lang=lang)
+    book = load_workbook(path)
+    rows = [[c.value for c in r] for r in book[book.sheetnames[0]].iter_rows()]  # SØM's table
+    det = cannabis.det
+    label = consequence_name("uddannelseshjaelp_weeks", "", lang)
+    before, tax = WORDS[lang]
+    for word, var in ((before, "gain_gross_by_consequence"), (tax, "tax_by_consequence")):
+        name = f"{label}: {word.lower()}"
+        found = [r for r in rows if r[0] == name and r[2] == "kommune"]
+        assert len(found) == 1, name
+        expected = det[var].sel(consequence="uddannelseshjaelp_weeks", actor="kommune")
+        values = found[0][3 : 3 + det.sizes["year"]]
+        np.testing.assert_allclose(values, expected.transpose("year").values, rtol=1e-12)
+    untaxed = [str(c) for c in det.consequence.values if str(c) not in _taxed(det)]
+    other = consequence_name(untaxed[0], "", lang)
+    assert not any(str(r[0]).startswith(f"{other}: ") for r in rows)

@@ -39,6 +39,8 @@ _TEXT: dict[str, tuple[str, str]] = {
         "tomt break-even-år: ikke inden for tidshorisonten",
     ),
     "by_consequence": ("Gain by consequence", "Gevinst fordelt på konsekvens"),
+    "before_tax": ("{name}: before tax", "{name}: før skat"),
+    "income_tax": ("{name}: income tax", "{name}: indkomstskat"),
     "consequence": ("consequence", "konsekvens"),
     "area": ("area", "område"),
     "illustrative": (

@@ -275,24 +275,44 @@ def _som_table(ws: Worksheet, ds: xr.Dataset, text: Labels) -> None:
         names = consequence_names(
             ds[CONSEQUENCE].values, given.values if given is not None else None, text.lang
         )
+        # A taxed transfer's gain (net of the income tax the public purse gets back) is
+        # followed by its gain before tax and its tax line, as in the console and the report
+        # (docs/model.md §3).
+        taxed = (
+            (ds["tax_by_consequence"] != 0).any((YEAR, ACTOR)).values
+            if "tax_by_consequence" in ds
+            else np.zeros(len(names), dtype=bool)
+        )
         for k, label in enumerate(names):
-            for actor in ACTORS_AND_TOTAL:
-                one = gains.isel({CONSEQUENCE: k})
-                values = one.sum(ACTOR).values if actor == TOTAL else one.sel(actor=actor).values
-                put(ws, row, 1, label)
-                put(
-                    ws,
-                    row,
-                    2,
-                    area_name(str(areas.values[k]), text.lang) if areas is not None else "",
-                )
-                put(ws, row, 3, text.actor(actor))
-                for j, value in enumerate(values):
-                    _value(ws, row, 4 + j, value, DKK)
-                _value(ws, row, 4 + len(years), float(np.sum(values)), DKK)
-                row += 1
+            area = area_name(str(areas.values[k]), text.lang) if areas is not None else ""
+            parts = [(label, gains)]
+            if taxed[k]:
+                parts += [
+                    (text("before_tax", name=label), ds["gain_gross_by_consequence"]),
+                    (text("income_tax", name=label), ds["tax_by_consequence"]),
+                ]
+            for name, var in parts:
+                row = _by_actor_rows(ws, row, name, area, var.isel({CONSEQUENCE: k}), text)
     widths(ws, [34, 12, *[14] * (len(years) + 2)])
     ws.freeze_panes = ws.cell(row=header_row + 1, column=3).coordinate
+
+
+def _by_actor_rows(
+    ws: Worksheet, row: int, name: str, area: str, values: xr.DataArray, text: Labels
+) -> int:
+    """Rows of one line of the table by consequence: by actor and in total, by year and summed
+    over the years; returns the next free row."""
+    one = values.transpose(YEAR, ACTOR)
+    for actor in ACTORS_AND_TOTAL:
+        by_year = one.sum(ACTOR).values if actor == TOTAL else one.sel(actor=actor).values
+        put(ws, row, 1, name)
+        put(ws, row, 2, area)
+        put(ws, row, 3, text.actor(actor))
+        for j, value in enumerate(by_year):
+            _value(ws, row, 4 + j, value, DKK)
+        _value(ws, row, 4 + len(by_year), float(np.sum(by_year)), DKK)
+        row += 1
+    return row
 
 
 # -- Summary -------------------------------------------------------------------------------------
