@@ -174,6 +174,24 @@ def seed(value: object) -> int:
     return int(value)
 
 
+def confidence_level(value: float, field: str = "confidence") -> float:
+    """``value`` as a float, if it is a confidence level strictly between 0 and 1.
+
+    Raises
+    ------
+    InputError
+        Naming ``field``, when ``value`` is not in (0, 1).
+
+    Examples
+    --------
+    >>> confidence_level(0.95)
+    0.95
+    """
+    if not 0 < value < 1:
+        raise InputError(field, f"{value} is outside (0, 1); use e.g. 0.95")
+    return float(value)
+
+
 def power_of_two(n: object, field: str) -> int:
     """``n`` as an int, if it is a power of 2 (1, 2, 4, ...), as Sobol' points need.
 

@@ -50,9 +50,12 @@ from typing import Any
 import numpy as np
 
 from som_mc.analysis.sensitivity.copula import JointInputs, evaluate, players
-from som_mc.analysis.sensitivity.shapley import ratio_estimate
-from som_mc.checks import whole_number
-from som_mc.errors import InputError
+from som_mc.analysis.sensitivity.shapley import (
+    linear_gaussian,
+    normal_half_width,
+    ratio_estimate,
+)
+from som_mc.checks import confidence_level, whole_number
 
 __all__ = ["INDICES", "CorrelatedSobolResult", "correlated_sobol", "linear_gaussian_indices"]
 
@@ -141,8 +144,7 @@ def correlated_sobol(
     """
     n = whole_number(n, "n", minimum=2)
     seed = whole_number(seed, "seed", minimum=0)
-    if not 0 < confidence < 1:
-        raise InputError("confidence", f"{confidence} is outside (0, 1); use e.g. 0.95")
+    confidence_level(confidence)
     n = int(n)
     names, cols = players(joint.d, joint.names, groups)
     p = len(cols)
@@ -167,9 +169,7 @@ def correlated_sobol(
         out += [ratio_estimate(first, total), ratio_estimate(tot, total)]
     est = np.stack([o[0] for o in out])
     se = np.stack([o[1] for o in out])
-    from scipy.stats import norm
-
-    half = norm.ppf((1 + confidence) / 2) * se
+    half = normal_half_width(se, confidence)
     return CorrelatedSobolResult(
         names=tuple(names),
         indices=est,
@@ -206,12 +206,8 @@ def linear_gaussian_indices(
         In the order of :data:`INDICES`.
     variance : float
     """
-    beta = np.asarray(beta, dtype=float)
-    cov = np.asarray(cov, dtype=float)
+    beta, cov, cols = linear_gaussian(beta, cov, groups)
     d = beta.size
-    if cov.shape != (d, d):
-        raise InputError("cov", f"has shape {cov.shape}; needs ({d}, {d}) for {d} coefficients")
-    _, cols = players(d, [f"x{i}" for i in range(d)], groups)
     variance = float(beta @ cov @ beta)
     full, ind = [], []
     sb = cov @ beta

@@ -56,7 +56,7 @@ from typing import Any
 import numpy as np
 
 from som_mc.analysis.sensitivity.copula import JointInputs, evaluate, players
-from som_mc.checks import whole_number
+from som_mc.checks import confidence_level, whole_number
 from som_mc.errors import InputError
 
 __all__ = ["EXACT_MAX", "ShapleyResult", "shapley_effects", "shapley_linear_gaussian"]
@@ -160,8 +160,7 @@ def shapley_effects(
     """
     n = whole_number(n, "n", minimum=2)
     seed = whole_number(seed, "seed", minimum=0)
-    if not 0 < confidence < 1:
-        raise InputError("confidence", f"{confidence} is outside (0, 1); use e.g. 0.95")
+    confidence_level(confidence)
     names, cols = players(joint.d, joint.names, groups)
     p = len(cols)
     if method == "auto":
@@ -180,9 +179,7 @@ def shapley_effects(
     else:
         raise InputError("method", f"{method!r} is not allowed; allowed: auto, exact, random")
     share, se, v = ratio_estimate(units, total)
-    from scipy.stats import norm
-
-    half = norm.ppf((1 + confidence) / 2) * se
+    half = normal_half_width(se, confidence)
     kind = (
         f"every subset of {p} factors, n = {n} base rows"
         if method == "exact"
@@ -223,12 +220,7 @@ def shapley_linear_gaussian(
     variance : float
         ``βᵀ Σ β``.
     """
-    beta = np.asarray(beta, dtype=float)
-    cov = np.asarray(cov, dtype=float)
-    d = beta.size
-    if cov.shape != (d, d):
-        raise InputError("cov", f"has shape {cov.shape}; needs ({d}, {d}) for {d} coefficients")
-    _, cols = players(d, [f"x{i}" for i in range(d)], groups)
+    beta, cov, cols = linear_gaussian(beta, cov, groups)
     p = len(cols)
     if p > 20:
         raise InputError("groups", f"{p} factors is too many to enumerate; use at most 20")
@@ -239,6 +231,40 @@ def shapley_linear_gaussian(
         u = [c for j in range(p) if mask >> j & 1 for c in cols[j]]
         cost[mask] = sb[u] @ np.linalg.solve(cov[np.ix_(u, u)], sb[u])
     return _shapley_from_costs(cost, p) / variance, variance
+
+
+def linear_gaussian(
+    beta: Any, cov: Any, groups: Sequence[str] | None = None
+) -> tuple[np.ndarray, np.ndarray, list]:
+    """The coefficients and covariance of ``Y = β₀ + βᵀX``, ``X ~ N(μ, Σ)``, as float arrays,
+    and the columns of each factor (each input, or each group of ``groups``).
+
+    Raises
+    ------
+    InputError
+        When ``cov`` is not D x D for D coefficients, or ``groups`` does not fit.
+    """
+    beta = np.asarray(beta, dtype=float)
+    cov = np.asarray(cov, dtype=float)
+    d = beta.size
+    if cov.shape != (d, d):
+        raise InputError("cov", f"has shape {cov.shape}; needs ({d}, {d}) for {d} coefficients")
+    _, cols = players(d, [f"x{i}" for i in range(d)], groups)
+    return beta, cov, cols
+
+
+def normal_half_width(se: np.ndarray, confidence: float) -> np.ndarray:
+    """Half the width of the normal interval of level ``confidence`` around an estimate with
+    standard errors ``se``.
+
+    Examples
+    --------
+    >>> round(float(normal_half_width(np.array(1.0), 0.95)), 6)
+    1.959964
+    """
+    from scipy.stats import norm
+
+    return norm.ppf((1 + confidence) / 2) * se
 
 
 def ratio_estimate(units: np.ndarray, total: np.ndarray) -> tuple[np.ndarray, ...]:

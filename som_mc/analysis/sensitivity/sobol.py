@@ -28,7 +28,7 @@ from typing import Any
 
 import numpy as np
 
-from som_mc.checks import is_whole_number, power_of_two
+from som_mc.checks import confidence_level, is_whole_number, power_of_two
 from som_mc.errors import InputError
 
 __all__ = ["SobolAccumulator", "SobolResult", "sobol_indices"]
@@ -403,8 +403,7 @@ def sobol_indices(
     replicates = _positive_int("replicates", replicates)
     chunk = _positive_int("chunk", chunk)
     seed = _seed(seed)
-    if not 0 < confidence < 1:
-        raise InputError("confidence", f"{confidence} is outside (0, 1); use e.g. 0.95")
+    confidence_level(confidence)
     input_names = _input_names(names, n_inputs)
     problem: dict[str, Any] = {
         "num_vars": n_inputs,
