@@ -26,6 +26,7 @@ from typing import Any
 
 import numpy as np
 
+from som_mc.analysis.sensitivity.sobol import model_outputs
 from som_mc.errors import InputError
 
 __all__ = ["JointInputs", "evaluate", "players", "spearman_to_pearson"]
@@ -210,18 +211,7 @@ def evaluate(
 
     def one(start: int) -> np.ndarray:
         part = z[start : start + chunk]
-        y = np.asarray(model(joint.to_inputs(part)), dtype=np.float64)
-        if y.ndim == 1:
-            y = y[:, None]
-        if y.ndim != 2 or y.shape[0] != part.shape[0]:
-            raise InputError(
-                "model",
-                f"returned shape {np.shape(y)} for {part.shape[0]} rows; "
-                f"expected ({part.shape[0]},) or ({part.shape[0]}, n_outputs)",
-            )
-        if not np.isfinite(y).all():
-            raise InputError("model", "returned non-finite values (NaN or inf)")
-        return y
+        return model_outputs(model(joint.to_inputs(part)), part.shape[0])
 
     if threads > 1 and len(starts) > 1:
         from concurrent.futures import ThreadPoolExecutor

@@ -31,7 +31,7 @@ import numpy as np
 from som_mc.checks import confidence_level, is_whole_number, power_of_two
 from som_mc.errors import InputError
 
-__all__ = ["SobolAccumulator", "SobolResult", "sobol_indices"]
+__all__ = ["SobolAccumulator", "SobolResult", "model_outputs", "sobol_indices"]
 
 #: SALib's threshold: an index is 0 where the normalised variance of the A and B rows is not
 #: above machine epsilon (``where=y_var > np.finfo(float).eps`` in ``SALib.analyze.sobol``).
@@ -505,25 +505,37 @@ def _evaluate(
     step = chunk * block
     starts = range(0, u.shape[0], step)
     for start, y in zip(starts, _outputs(model, u, starts, step, client), strict=True):
-        rows = u[start : start + step]
-        y = np.asarray(y, dtype=np.float64)
-        if y.ndim == 1:
-            y = y[:, None]
-        if y.ndim != 2 or y.shape[0] != rows.shape[0]:
-            raise InputError(
-                "model",
-                f"returned shape {np.shape(y)} for {rows.shape[0]} rows; "
-                f"expected ({rows.shape[0]},) or ({rows.shape[0]}, n_outputs)",
-            )
+        y = model_outputs(y, u[start : start + step].shape[0])
         if n_outputs is not None and y.shape[1] != n_outputs:
             raise InputError(
                 "model", f"returned {y.shape[1]} outputs, earlier {n_outputs}; keep it fixed"
             )
         n_outputs = y.shape[1]
-        if not np.isfinite(y).all():
-            bad = int(np.size(y) - np.count_nonzero(np.isfinite(y)))
-            raise InputError("model", f"returned {bad} non-finite values (NaN or inf)")
         yield y
+
+
+def model_outputs(y: Any, rows: int) -> np.ndarray:
+    """A model's outputs for ``rows`` rows as a float array (rows, n_outputs).
+
+    Raises
+    ------
+    InputError
+        Field ``model``: a shape other than (rows,) or (rows, n_outputs), or values that are
+        NaN or infinite.
+    """
+    y = np.asarray(y, dtype=np.float64)
+    if y.ndim == 1:
+        y = y[:, None]
+    if y.ndim != 2 or y.shape[0] != rows:
+        raise InputError(
+            "model",
+            f"returned shape {np.shape(y)} for {rows} rows; expected ({rows},) or "
+            f"({rows}, n_outputs)",
+        )
+    if not np.isfinite(y).all():
+        bad = int(np.size(y) - np.count_nonzero(np.isfinite(y)))
+        raise InputError("model", f"returned {bad} non-finite values (NaN or inf)")
+    return y
 
 
 def _outputs(
