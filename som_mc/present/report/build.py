@@ -409,41 +409,33 @@ def _cost_rows(b: Any, lang: str, names: dict) -> dict[str, Any] | None:
 
 
 def _sobol_rows(ds: xr.Dataset | None, lang: str) -> list[list[str]]:
-    if ds is None:
-        return []
-    total = ds.sel(output=TOTAL)
-    order = total.ST.fillna(-1).argsort().values[::-1]
-    rows = []
-    for i in order:
-        r = total.isel(input=i)
-        lo, hi = (float(v) for v in r.ST_ci.values)
-        rows.append(
-            [
-                str(r.input.item()),
-                format_number(float(r.ST), lang, 3),
-                f"{format_number(lo, lang, 3)} – {format_number(hi, lang, 3)}",
-                format_number(float(r.S1), lang, 3),
-            ]
-        )
-    return rows
+    """Input, ST, its interval, S1 (total output), largest ST first."""
+    return _ranked_rows(ds, lang, "ST", ("S1",))
 
 
 def _shapley_rows(ds: xr.Dataset | None, lang: str) -> list[list[str]]:
     """Input, Shapley effect, its 95 % interval, S_full, ST_ind (total output), largest first."""
+    return _ranked_rows(ds, lang, "shapley", ("S_full", "ST_ind"))
+
+
+def _ranked_rows(
+    ds: xr.Dataset | None, lang: str, index: str, others: tuple[str, ...]
+) -> list[list[str]]:
+    """A row per input of the total output: ``index``, its interval (``<index>_ci``) and the
+    ``others``, largest ``index`` first (NaN last)."""
     if ds is None:
         return []
     total = ds.sel(output=TOTAL)
     rows = []
-    for i in total.shapley.fillna(-1).argsort().values[::-1]:
+    for i in total[index].fillna(-1).argsort().values[::-1]:
         r = total.isel(input=i)
-        lo, hi = (float(v) for v in r.shapley_ci.values)
+        lo, hi = (float(v) for v in r[f"{index}_ci"].values)
         rows.append(
             [
                 str(r.input.item()),
-                format_number(float(r.shapley), lang, 3),
+                format_number(float(r[index]), lang, 3),
                 f"{format_number(lo, lang, 3)} – {format_number(hi, lang, 3)}",
-                format_number(float(r.S_full), lang, 3),
-                format_number(float(r.ST_ind), lang, 3),
+                *(format_number(float(r[name]), lang, 3) for name in others),
             ]
         )
     return rows
