@@ -178,9 +178,15 @@ def _computed_refunds(
         )
 
 
+def _catalogue_price(kb: Knowledge, key: str) -> Any:
+    """The catalogue's price of ``key`` whose tax and refunds a line takes: its default, else
+    its first; None if unpriced."""
+    return kb.price(key) or next(iter(kb.prices.get(key, [])), None)
+
+
 def _fill_tax(line: dict, key: str, kb: Knowledge, notes: list[str]) -> None:
     """A taxable transfer's tax rates, from the tax treatment of its catalogue price."""
-    price = kb.price(key) or next(iter(kb.prices.get(key, [])), None)
+    price = _catalogue_price(kb, key)
     if price is None or price.tax is None:
         return
     tax = kb.taxes[price.tax]
@@ -229,7 +235,7 @@ def _fill_refund(
     """
     name = line.pop("high_cost", None)
     if name is None:
-        price = kb.price(key) or next(iter(kb.prices.get(key, [])), None)
+        price = _catalogue_price(kb, key)
         name = price.high_cost if price is not None else None
     if name in (None, "none") or "refund" in line or not is_whole_number(price_year):
         return
